@@ -1,0 +1,106 @@
+//! Cross-cutting response rules: localised problem details, ETags with 304, cache defaults.
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse};
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, Lang};
+
+/// Re-renders an `ApiError` in the language the client asked for (`Accept-Language`).
+pub async fn localize_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let lang = Lang::from_accept_language(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let res = next.call(req).await?.map_into_boxed_body();
+    if lang == Lang::Vi {
+        return Ok(res);
+    }
+    let rendered = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .map(|e| e.render(lang));
+    Ok(match rendered {
+        Some(new) => res.into_response(new),
+        None => res,
+    })
+}
+
+/// Gives every successful GET a strong ETag over its body, answers a matching `If-None-Match`
+/// with 304, and makes responses to authenticated requests private.
+pub async fn etag_and_cache(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let conditional = matches!(*req.method(), Method::GET | Method::HEAD);
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION);
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut res = next.call(req).await?.map_into_boxed_body();
+
+    let headers = res.headers_mut();
+    if authenticated {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("private, no-cache"),
+        );
+        headers.insert(
+            header::VARY,
+            header::HeaderValue::from_static("Authorization, Accept-Language"),
+        );
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-cache"),
+        );
+    }
+    if !conditional || res.status() != StatusCode::OK || res.headers().contains_key(header::ETAG) {
+        return Ok(res);
+    }
+
+    let (req, response) = res.into_parts();
+    let (response, body) = response.into_parts();
+    let bytes = body::to_bytes(body)
+        .await
+        .map_err(|e| ApiError::internal(format!("reading response body: {e}")))?;
+    let digest = Sha256::digest(&bytes);
+    let etag = format!(
+        "\"{}\"",
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let matched = if_none_match.is_some_and(|v| {
+        v.split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == etag || t == "*")
+    });
+    let mut response = if matched {
+        let mut not_modified = HttpResponse::NotModified().finish();
+        for name in [header::CACHE_CONTROL, header::VARY] {
+            if let Some(v) = response.headers().get(&name) {
+                not_modified.headers_mut().insert(name.clone(), v.clone());
+            }
+        }
+        not_modified
+    } else {
+        response.set_body(BoxBody::new(bytes))
+    };
+    response.headers_mut().insert(
+        header::ETAG,
+        header::HeaderValue::from_str(&etag).expect("hex etag is a valid header"),
+    );
+    Ok(ServiceResponse::new(req, response))
+}

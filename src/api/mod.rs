@@ -1,0 +1,102 @@
+//! HTTP handlers, one file per resource. A handler extracts, validates, checks the permission
+//! (a pure function in `auth::roles`), makes one blocking database call into a service, and
+//! converts the result into a response type.
+
+pub mod auth;
+pub mod categories;
+pub mod departments;
+pub mod health;
+pub mod middleware;
+pub mod users;
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult, Text};
+use crate::services::{AuditContext, Page};
+
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+pub const MAX_PAGE_SIZE: usize = 100;
+
+/// Mounts every `/api/v1` resource.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(auth::configure)
+        .configure(users::configure)
+        .configure(categories::configure)
+        .configure(departments::configure);
+}
+
+/// Reads `?cursor=…&limit=…` into the sort key to start after and a page size.
+pub fn page_request(
+    cursor: Option<&str>,
+    limit: Option<usize>,
+) -> ApiResult<(Option<String>, usize)> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            Text::new(
+                format!("`limit` phải từ 1 đến {MAX_PAGE_SIZE}."),
+                format!("`limit` must be between 1 and {MAX_PAGE_SIZE}."),
+            ),
+        ));
+    }
+    let after = match cursor.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(decode_cursor(c).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_cursor",
+                Text::new(
+                    "`cursor` không hợp lệ; hãy dùng đúng giá trị `next_cursor` đã nhận.",
+                    "`cursor` is invalid; pass back a `next_cursor` value unchanged.",
+                ),
+            )
+        })?),
+    };
+    Ok((after, limit))
+}
+
+const CURSOR_PREFIX: &str = "v1:";
+
+pub fn encode_cursor(after: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{after}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let key = text.strip_prefix(CURSOR_PREFIX)?;
+    (!key.is_empty() && !key.contains('\0')).then(|| key.to_owned())
+}
+
+/// The `{ "items": […], "next_cursor": … }` envelope of every list.
+pub fn list_body<T, U: From<T>>(page: Page<T>) -> (Vec<U>, Option<String>) {
+    let next = page.next_after.as_deref().map(encode_cursor);
+    (page.items.into_iter().map(U::from).collect(), next)
+}
+
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(t, Utc)
+}
+
+pub fn created<T: Serialize>(location: String, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(body)
+}
+
+impl From<&Actor> for AuditContext {
+    fn from(actor: &Actor) -> Self {
+        AuditContext {
+            actor_id: Some(actor.user_id.clone()),
+            actor_role: Some(actor.role.as_str().to_owned()),
+            client_addr: Some(actor.client_addr.clone()),
+        }
+    }
+}

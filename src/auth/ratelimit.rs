@@ -1,0 +1,70 @@
+//! Login throttling per account and per client address, and finding the client's address.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+use actix_web::HttpRequest;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Keys kept before old buckets are swept, so a flood of random e-mails cannot grow memory
+/// without bound.
+const SWEEP_ABOVE: usize = 10_000;
+
+pub struct LoginLimiter {
+    per_account: DefaultKeyedRateLimiter<String>,
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl LoginLimiter {
+    pub fn new(account_per_minute: u32, address_per_minute: u32) -> Self {
+        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("n >= 1"));
+        Self {
+            per_account: RateLimiter::keyed(quota(account_per_minute)),
+            per_address: RateLimiter::keyed(quota(address_per_minute)),
+        }
+    }
+
+    /// Counts one login attempt; answers 429 with the seconds to wait when over either limit.
+    pub fn check(&self, account: &str, address: IpAddr) -> ApiResult<()> {
+        if self.per_account.len() > SWEEP_ABOVE {
+            self.per_account.retain_recent();
+        }
+        if self.per_address.len() > SWEEP_ABOVE {
+            self.per_address.retain_recent();
+        }
+        let now = DefaultClock::default().now();
+        let wait = match (
+            self.per_address.check_key(&address),
+            self.per_account.check_key(&account.to_owned()),
+        ) {
+            (Ok(()), Ok(())) => return Ok(()),
+            (Err(e), _) | (_, Err(e)) => e.wait_time_from(now),
+        };
+        Err(ApiError::too_many_requests(wait.as_secs().max(1)))
+    }
+}
+
+/// The client's address: the socket peer, or, when the peer is a trusted proxy, the nearest
+/// untrusted address in `X-Forwarded-For`.
+pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> IpAddr {
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    if !trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    req.headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find(|ip| !trusted_proxies.contains(ip))
+        .unwrap_or(peer)
+}

@@ -1,0 +1,268 @@
+//! Settings from `TTDT_*` environment variables, validated once at start. No globals: the
+//! `Settings` value is passed to `Application::build`.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::db::DatabaseUrl;
+
+/// Every variable the program reads. `.env.example` and `docker-compose.yml` use only these
+/// (a test checks it).
+pub const KNOWN_VARS: &[&str] = &[
+    "TTDT_DATABASE_URL",
+    "TTDT_BIND",
+    "TTDT_DATA_DIR",
+    "TTDT_MEDIA_DIR",
+    "TTDT_JWT_SECRET",
+    "TTDT_JWT_ISSUER",
+    "TTDT_ACCESS_TOKEN_TTL",
+    "TTDT_REFRESH_TOKEN_TTL",
+    "TTDT_CORS_ORIGINS",
+    "TTDT_TRUSTED_PROXIES",
+    "TTDT_DB_POOL_SIZE",
+    "TTDT_DB_POOL_TIMEOUT",
+    "TTDT_WORKERS",
+    "TTDT_LOGIN_RATE_ACCOUNT",
+    "TTDT_LOGIN_RATE_ADDRESS",
+    "TTDT_PASSWORD_HASH_CONCURRENCY",
+    "TTDT_ADMIN_EMAIL",
+    "TTDT_ADMIN_PASSWORD",
+    "RUST_LOG",
+];
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub media_dir: PathBuf,
+    /// HS256 signing key; `None` means "generate one under `data_dir` on first start".
+    pub jwt_secret: Option<String>,
+    pub jwt_issuer: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub cors_origins: Vec<String>,
+    /// Peers whose `X-Forwarded-For` is believed; everyone else is known by the socket address.
+    pub trusted_proxies: Vec<IpAddr>,
+    pub db_pool_size: u32,
+    pub db_pool_timeout: Duration,
+    pub workers: usize,
+    /// Login attempts allowed per minute for one account / one client address.
+    pub login_rate_account: u32,
+    pub login_rate_address: u32,
+    /// How many password hashes may be computed at once.
+    pub password_hash_concurrency: usize,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+}
+
+/// An invalid setting: names the variable, says what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid setting {}: {}", self.var, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can supply variables without touching the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
+        let err = |var: &'static str, message: String| ConfigError { var, message };
+
+        let database_url = {
+            let v = get("TTDT_DATABASE_URL").unwrap_or_else(|| "sqlite://data/ttdt.db".into());
+            DatabaseUrl::parse(&v).map_err(|m| err("TTDT_DATABASE_URL", m))?
+        };
+        let bind = {
+            let v = get("TTDT_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+            v.parse::<SocketAddr>().map_err(|_| {
+                err(
+                    "TTDT_BIND",
+                    format!("{v:?} is not an address like 127.0.0.1:8080"),
+                )
+            })?
+        };
+        let data_dir = PathBuf::from(get("TTDT_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let media_dir = get("TTDT_MEDIA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("media"));
+        let jwt_secret = get("TTDT_JWT_SECRET");
+        if let Some(s) = &jwt_secret
+            && s.len() < 32
+        {
+            return Err(err(
+                "TTDT_JWT_SECRET",
+                "must be at least 32 bytes; leave it unset to have one generated".into(),
+            ));
+        }
+        let jwt_issuer = get("TTDT_JWT_ISSUER").unwrap_or_else(|| "ttdt".into());
+        let access_token_ttl =
+            Duration::from_secs(number(&get, "TTDT_ACCESS_TOKEN_TTL", 900, 30..=900)?);
+        let refresh_token_ttl = Duration::from_secs(number(
+            &get,
+            "TTDT_REFRESH_TOKEN_TTL",
+            30 * 86_400,
+            300..=90 * 86_400,
+        )?);
+        let cors_origins = list(get("TTDT_CORS_ORIGINS"));
+        for origin in &cors_origins {
+            let ok = url::Url::parse(origin)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                .is_some_and(|u| u.path() == "/" && !origin.ends_with('/'));
+            if !ok {
+                return Err(err(
+                    "TTDT_CORS_ORIGINS",
+                    format!("{origin:?} is not an origin like https://truong.edu.vn"),
+                ));
+            }
+        }
+        let trusted_proxies = list(get("TTDT_TRUSTED_PROXIES"))
+            .iter()
+            .map(|p| {
+                p.parse::<IpAddr>().map_err(|_| {
+                    err(
+                        "TTDT_TRUSTED_PROXIES",
+                        format!("{p:?} is not an IP address"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let db_pool_size = number(&get, "TTDT_DB_POOL_SIZE", 10, 1..=200)? as u32;
+        let db_pool_timeout = Duration::from_secs(number(&get, "TTDT_DB_POOL_TIMEOUT", 3, 1..=30)?);
+        let workers = number(&get, "TTDT_WORKERS", cores as u64, 1..=256)? as usize;
+        let login_rate_account = number(&get, "TTDT_LOGIN_RATE_ACCOUNT", 5, 1..=10_000)? as u32;
+        let login_rate_address = number(&get, "TTDT_LOGIN_RATE_ADDRESS", 30, 1..=100_000)? as u32;
+        let password_hash_concurrency =
+            number(&get, "TTDT_PASSWORD_HASH_CONCURRENCY", cores as u64, 1..=64)? as usize;
+        let admin_email = get("TTDT_ADMIN_EMAIL");
+        let admin_password = get("TTDT_ADMIN_PASSWORD");
+        if admin_email.is_some() != admin_password.is_some() {
+            let var = if admin_email.is_some() {
+                "TTDT_ADMIN_PASSWORD"
+            } else {
+                "TTDT_ADMIN_EMAIL"
+            };
+            return Err(err(
+                var,
+                "TTDT_ADMIN_EMAIL and TTDT_ADMIN_PASSWORD must be set together".into(),
+            ));
+        }
+
+        Ok(Settings {
+            database_url,
+            bind,
+            data_dir,
+            media_dir,
+            jwt_secret,
+            jwt_issuer,
+            access_token_ttl,
+            refresh_token_ttl,
+            cors_origins,
+            trusted_proxies,
+            db_pool_size,
+            db_pool_timeout,
+            workers,
+            login_rate_account,
+            login_rate_address,
+            password_hash_concurrency,
+            admin_email,
+            admin_password,
+        })
+    }
+}
+
+fn number(
+    get: &impl Fn(&'static str) -> Option<String>,
+    var: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let Some(v) = get(var) else {
+        return Ok(default);
+    };
+    match v.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            var,
+            message: format!(
+                "{v:?} is not a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        }),
+    }
+}
+
+fn list(value: Option<String>) -> Vec<String> {
+    value
+        .map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_are_sqlite_under_data_on_localhost_8080() {
+        let s = with(&[]).unwrap();
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("data/ttdt.db".into()));
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.media_dir, PathBuf::from("data/media"));
+        assert_eq!(s.access_token_ttl, Duration::from_secs(900));
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        let cases = [
+            ("TTDT_DATABASE_URL", "mysql://x"),
+            ("TTDT_BIND", "localhost"),
+            ("TTDT_JWT_SECRET", "short"),
+            ("TTDT_ACCESS_TOKEN_TTL", "3600"),
+            ("TTDT_DB_POOL_TIMEOUT", "abc"),
+            ("TTDT_CORS_ORIGINS", "https://a.vn/path"),
+            ("TTDT_TRUSTED_PROXIES", "proxy.local"),
+            ("TTDT_ADMIN_EMAIL", "a@b.vn"),
+        ];
+        for (var, value) in cases {
+            let e = with(&[(var, value)]).unwrap_err();
+            let expected = if var == "TTDT_ADMIN_EMAIL" {
+                "TTDT_ADMIN_PASSWORD"
+            } else {
+                var
+            };
+            assert_eq!(e.var, expected, "{var}={value}");
+            assert!(e.to_string().starts_with("invalid setting "));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Content kinds (Quy chế Điều 7) and retention classes (Điều 10.2–10.3).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What a category holds, following the content list of Điều 7.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryKind {
+    /// Giới thiệu: the school, its organisation and leadership.
+    Introduction,
+    /// Hoạt động: school activities.
+    Activities,
+    /// Văn bản: legal and administrative documents.
+    LegalDocuments,
+    /// Chính sách: policies.
+    Policy,
+    /// Thủ tục hành chính: administrative procedure guides.
+    Procedures,
+    /// Dịch vụ công: public services.
+    PublicServices,
+    /// Tin tức: news.
+    News,
+    /// Tài nguyên dạy học: research, initiatives, e-learning, slides, teaching aids.
+    TeachingResources,
+    /// Liên kết: links to central, provincial and district sites.
+    Links,
+    /// Quảng cáo: announcements and ads.
+    Ads,
+}
+
+impl CategoryKind {
+    pub const ALL: [CategoryKind; 10] = [
+        Self::Introduction,
+        Self::Activities,
+        Self::LegalDocuments,
+        Self::Policy,
+        Self::Procedures,
+        Self::PublicServices,
+        Self::News,
+        Self::TeachingResources,
+        Self::Links,
+        Self::Ads,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Introduction => "introduction",
+            Self::Activities => "activities",
+            Self::LegalDocuments => "legal_documents",
+            Self::Policy => "policy",
+            Self::Procedures => "procedures",
+            Self::PublicServices => "public_services",
+            Self::News => "news",
+            Self::TeachingResources => "teaching_resources",
+            Self::Links => "links",
+            Self::Ads => "ads",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Điều 10.3: the school's overview and leadership, legal documents, procedures and public
+    /// services are kept permanently; everything else at most five years.
+    pub fn default_retention(self) -> Retention {
+        match self {
+            Self::Introduction | Self::LegalDocuments | Self::Procedures | Self::PublicServices => {
+                Retention::Permanent
+            }
+            _ => Retention::Limited {
+                years: MAX_LIMITED_YEARS,
+            },
+        }
+    }
+}
+
+pub const MAX_LIMITED_YEARS: i32 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RetentionClass {
+    /// Kept for good; items cannot be deleted.
+    Permanent,
+    /// Archived (never deleted) after `retention_years`, at most 5.
+    Limited,
+}
+
+impl RetentionClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Permanent => "permanent",
+            Self::Limited => "limited",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    Permanent,
+    Limited { years: i32 },
+}
+
+impl Retention {
+    pub fn class(self) -> RetentionClass {
+        match self {
+            Self::Permanent => RetentionClass::Permanent,
+            Self::Limited { .. } => RetentionClass::Limited,
+        }
+    }
+
+    pub fn years(self) -> Option<i32> {
+        match self {
+            Self::Permanent => None,
+            Self::Limited { years } => Some(years),
+        }
+    }
+
+    /// Reads the stored pair back; anything unexpected counts as permanent (the safe side).
+    pub fn from_stored(class: &str, years: Option<i32>) -> Self {
+        match (class, years) {
+            ("limited", Some(years)) => Self::Limited { years },
+            _ => Self::Permanent,
+        }
+    }
+}

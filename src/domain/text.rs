@@ -1,0 +1,95 @@
+//! Vietnamese text rules (Quy chế Điều 6.5, TCVN 6909:2001): NFC everywhere, folded slugs.
+
+use unicode_normalization::UnicodeNormalization;
+use validator::ValidationError;
+
+/// NFC-normalises and trims a piece of text from a request.
+pub fn clean(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    nfc.trim().to_owned()
+}
+
+/// A URL slug with Vietnamese folded to ASCII: "Hoạt động ngoại khoá" → "hoat-dong-ngoai-khoa".
+pub fn slugify(s: &str) -> String {
+    slug::slugify(clean(s))
+}
+
+/// `validator` check: text may not contain NUL (PostgreSQL refuses it).
+pub fn no_nul(s: &str) -> Result<(), ValidationError> {
+    if s.contains('\0') {
+        Err(ValidationError::new("nul_character"))
+    } else {
+        Ok(())
+    }
+}
+
+/// `validator` check for slugs: lowercase ASCII letters, digits and single hyphens.
+pub fn valid_slug(s: &str) -> Result<(), ValidationError> {
+    let ok = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--");
+    if ok {
+        Ok(())
+    } else {
+        let mut e = ValidationError::new("slug");
+        e.message = Some("lowercase letters, digits and single hyphens (a-z, 0-9, -)".into());
+        Err(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_fold_vietnamese() {
+        assert_eq!(slugify("Hoạt động ngoại khoá"), "hoat-dong-ngoai-khoa");
+        assert_eq!(
+            slugify("Đội Thiếu niên Tiền phong"),
+            "doi-thieu-nien-tien-phong"
+        );
+        assert_eq!(slugify("  Văn bản  pháp quy!  "), "van-ban-phap-quy");
+    }
+
+    #[test]
+    fn clean_composes_to_nfc() {
+        // "ế" typed as e + combining circumflex + combining acute.
+        let decomposed = "Ti\u{0065}\u{0302}\u{0301}ng Vi\u{0065}\u{0323}\u{0302}t";
+        let cleaned = clean(decomposed);
+        assert_eq!(cleaned, "Tiếng Việt");
+        assert_eq!(cleaned.chars().count(), 10);
+    }
+
+    #[test]
+    fn slug_rule() {
+        assert!(valid_slug("tin-tuc-2024").is_ok());
+        for bad in ["", "Tin", "tin--tuc", "-tin", "tin tuc", "tín"] {
+            assert!(valid_slug(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+/// Serde helpers that NFC-normalise strings as requests are read, so no handler can forget.
+pub mod nfc {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(super::clean(&String::deserialize(d)?))
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.map(|s| super::clean(&s)))
+    }
+
+    /// `Option<Option<String>>`: absent → `None` (leave as is), `null` → `Some(None)` (clear).
+    pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+        Ok(Some(
+            Option::<String>::deserialize(d)?
+                .map(|s| super::clean(&s))
+                .filter(|s| !s.is_empty()),
+        ))
+    }
+}

@@ -1,0 +1,484 @@
+//! One error type for the whole API, rendered as `application/problem+json` (RFC 9457).
+//!
+//! Every error carries a stable snake_case `code` that clients can switch on, and its detail in
+//! Vietnamese and English; `localize_errors` (in `startup`) picks the language per request.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A message in both languages the API speaks.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub vi: Cow<'static, str>,
+    pub en: Cow<'static, str>,
+}
+
+impl Text {
+    pub fn new(vi: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// Picks the language from an `Accept-Language` value: English only when it is preferred
+    /// over Vietnamese; Vietnamese otherwise (the regulation's language is the default).
+    pub fn from_accept_language(value: Option<&str>) -> Self {
+        let Some(value) = value else {
+            return Lang::Vi;
+        };
+        let mut best: Option<(f32, Lang)> = None;
+        for part in value.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let lang = if tag == "en" || tag.starts_with("en-") {
+                Lang::En
+            } else if tag == "vi" || tag.starts_with("vi-") {
+                Lang::Vi
+            } else {
+                continue;
+            };
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::Vi)
+    }
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: Text,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: Text) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message,
+        }
+    }
+}
+
+/// Boxed so that `Result<T, ApiError>` stays one pointer wide on the happy path.
+#[derive(Debug)]
+pub struct ApiError(Box<ErrorInner>);
+
+#[derive(Debug)]
+struct ErrorInner {
+    status: StatusCode,
+    code: &'static str,
+    detail: Text,
+    errors: Vec<FieldError>,
+    retry_after: Option<u64>,
+    /// The cause of a server fault: logged, never shown to the client.
+    source: Option<String>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: Text) -> Self {
+        Self(Box::new(ErrorInner {
+            status,
+            code,
+            detail,
+            errors: Vec::new(),
+            retry_after: None,
+            source: None,
+        }))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.0.code
+    }
+
+    pub fn bad_request(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            Text::new(
+                "Không tìm thấy tài nguyên được yêu cầu.",
+                "The requested resource was not found.",
+            ),
+        )
+    }
+
+    pub fn unauthorized(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    }
+
+    pub fn invalid_token() -> Self {
+        Self::unauthorized(
+            "invalid_token",
+            Text::new(
+                "Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
+                "The access token is invalid, expired or revoked.",
+            ),
+        )
+    }
+
+    pub fn authentication_required() -> Self {
+        Self::unauthorized(
+            "authentication_required",
+            Text::new(
+                "Cần đăng nhập: gửi tiêu đề Authorization: Bearer <access_token>.",
+                "Authentication required: send Authorization: Bearer <access_token>.",
+            ),
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            Text::new(
+                "Vai trò của bạn không được phép thực hiện thao tác này.",
+                "Your role is not allowed to perform this action.",
+            ),
+        )
+    }
+
+    pub fn conflict(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Text::new(
+                "Dữ liệu gửi lên không hợp lệ; xem chi tiết từng trường trong `errors`.",
+                "The request data is invalid; see `errors` for each field.",
+            ),
+        );
+        e.0.errors = errors;
+        e
+    }
+
+    /// A validation failure of a single field.
+    pub fn field(field: &str, code: &str, message: Text) -> Self {
+        Self::validation(vec![FieldError::new(field, code, message)])
+    }
+
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            Text::new(
+                format!("Quá nhiều yêu cầu; hãy thử lại sau {retry_after_secs} giây."),
+                format!("Too many requests; try again in {retry_after_secs} seconds."),
+            ),
+        );
+        e.0.retry_after = Some(retry_after_secs);
+        e
+    }
+
+    pub fn service_unavailable(cause: impl fmt::Display) -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            Text::new(
+                "Dịch vụ tạm thời không truy cập được cơ sở dữ liệu; hãy thử lại sau.",
+                "The service cannot reach its database right now; try again later.",
+            ),
+        );
+        e.0.retry_after = Some(5);
+        e.0.source = Some(cause.to_string());
+        e
+    }
+
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        let mut e = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            Text::new(
+                "Lỗi máy chủ nội bộ. Sự cố đã được ghi lại.",
+                "Internal server error. The fault has been logged.",
+            ),
+        );
+        e.0.source = Some(cause.to_string());
+        e
+    }
+
+    pub fn problem(&self, lang: Lang) -> ProblemDetails {
+        ProblemDetails {
+            r#type: format!("urn:ttdt:problem:{}", self.0.code),
+            title: title(self.0.status, lang).to_owned(),
+            status: self.0.status.as_u16(),
+            detail: self.0.detail.get(lang).to_owned(),
+            code: self.0.code.to_owned(),
+            errors: self
+                .0
+                .errors
+                .iter()
+                .map(|f| FieldProblem {
+                    field: f.field.clone(),
+                    code: f.code.clone(),
+                    message: f.message.get(lang).to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn render(&self, lang: Lang) -> HttpResponse {
+        let mut res = HttpResponse::build(self.0.status);
+        res.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
+        res.insert_header((
+            header::CONTENT_LANGUAGE,
+            match lang {
+                Lang::Vi => "vi",
+                Lang::En => "en",
+            },
+        ));
+        res.insert_header((header::VARY, "Accept-Language"));
+        if let Some(secs) = self.0.retry_after {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if self.0.status == StatusCode::UNAUTHORIZED {
+            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        res.body(serde_json::to_string(&self.problem(lang)).unwrap_or_default())
+    }
+}
+
+fn title(status: StatusCode, lang: Lang) -> &'static str {
+    let (vi, en) = match status.as_u16() {
+        400 => ("Yêu cầu không hợp lệ", "Bad request"),
+        401 => ("Chưa xác thực", "Unauthorized"),
+        403 => ("Không có quyền", "Forbidden"),
+        404 => ("Không tìm thấy", "Not found"),
+        405 => ("Phương thức không được hỗ trợ", "Method not allowed"),
+        409 => ("Xung đột", "Conflict"),
+        412 => ("Điều kiện không thỏa mãn", "Precondition failed"),
+        413 => ("Nội dung quá lớn", "Content too large"),
+        415 => ("Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
+        422 => ("Dữ liệu không hợp lệ", "Unprocessable content"),
+        428 => ("Thiếu điều kiện", "Precondition required"),
+        429 => ("Quá nhiều yêu cầu", "Too many requests"),
+        503 => ("Dịch vụ tạm ngưng", "Service unavailable"),
+        _ => ("Lỗi máy chủ", "Server error"),
+    };
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0.status.as_u16(), self.0.code)?;
+        if let Some(source) = &self.0.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.0.status.is_server_error() {
+            log::error!("{self}");
+        }
+        self.render(Lang::Vi)
+    }
+}
+
+/// The body of every error response (RFC 9457 problem details).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemDetails {
+    /// A URI naming the problem type: `urn:ttdt:problem:<code>`.
+    #[schema(example = "urn:ttdt:problem:validation_failed")]
+    pub r#type: String,
+    /// Short summary of the HTTP status, in the response language.
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, in the response language (`Content-Language`).
+    pub detail: String,
+    /// Stable machine-readable error code; switch on this, not on the text.
+    #[schema(example = "validation_failed")]
+    pub code: String,
+    /// Per-field problems, present for `validation_failed`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field's name as sent, dotted for nested fields.
+    pub field: String,
+    /// Stable code for this field's problem (e.g. `length`, `email`, `common_password`).
+    pub code: String,
+    pub message: String,
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => Self::not_found(),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::conflict(
+                "already_exists",
+                Text::new(
+                    "Đã có một bản ghi trùng giá trị duy nhất.",
+                    "A record with the same unique value already exists.",
+                ),
+            ),
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::conflict(
+                "in_use",
+                Text::new(
+                    "Bản ghi đang được tham chiếu bởi dữ liệu khác.",
+                    "The record is referenced by other data.",
+                ),
+            ),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::service_unavailable(info.message())
+            }
+            Error::BrokenTransactionManager => Self::service_unavailable("broken transaction"),
+            // SQLite's busy_timeout ran out: overload, worth a retry, not a server bug.
+            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                Self::service_unavailable(info.message())
+            }
+            other => Self::internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(e: r2d2::Error) -> Self {
+        Self::service_unavailable(format!("connection pool: {e}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Self::internal(format!("blocking task: {e}"))
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = Vec::new();
+        collect_validation_errors("", &errors, &mut fields);
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        Self::validation(fields)
+    }
+}
+
+fn collect_validation_errors(
+    prefix: &str,
+    errors: &validator::ValidationErrors,
+    out: &mut Vec<FieldError>,
+) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let name = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    out.push(FieldError::new(
+                        name.clone(),
+                        e.code.to_string(),
+                        validation_message(e),
+                    ));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect_validation_errors(&name, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    collect_validation_errors(&format!("{name}[{i}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+fn validation_message(e: &validator::ValidationError) -> Text {
+    let param = |k: &str| e.params.get(k).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => Text::new(
+                format!("Độ dài phải từ {min} đến {max} ký tự."),
+                format!("Length must be between {min} and {max} characters."),
+            ),
+            (Some(min), None) => Text::new(
+                format!("Phải có ít nhất {min} ký tự."),
+                format!("Must be at least {min} characters long."),
+            ),
+            (None, Some(max)) => Text::new(
+                format!("Không được dài quá {max} ký tự."),
+                format!("Must be at most {max} characters long."),
+            ),
+            _ => Text::new("Độ dài không hợp lệ.", "Invalid length."),
+        },
+        "range" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => Text::new(
+                format!("Giá trị phải từ {min} đến {max}."),
+                format!("Value must be between {min} and {max}."),
+            ),
+            _ => Text::new("Giá trị nằm ngoài khoảng cho phép.", "Value out of range."),
+        },
+        "email" => Text::new(
+            "Địa chỉ e-mail không hợp lệ.",
+            "Not a valid e-mail address.",
+        ),
+        "url" => Text::new("Địa chỉ URL không hợp lệ.", "Not a valid URL."),
+        "nul_character" => Text::new(
+            "Văn bản không được chứa ký tự NUL.",
+            "Text must not contain the NUL character.",
+        ),
+        _ => match &e.message {
+            Some(m) => Text::new(m.to_string(), m.to_string()),
+            None => Text::new("Giá trị không hợp lệ.", "Invalid value."),
+        },
+    }
+}

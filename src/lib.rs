@@ -1,0 +1,13 @@
+//! ttdt: the content API behind a Vietnamese school's official information portal.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod services;
+pub mod startup;
+pub mod state;

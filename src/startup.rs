@@ -1,0 +1,342 @@
+//! `Application::build`: pool, migrations, first principal, keys, and the HTTP server. `main`
+//! and the tests both start the service through it.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::Path;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest};
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, http::header, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, UtoipaApp};
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
+
+use crate::api::{self, health, middleware};
+use crate::auth::Role;
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::{self, Passwords};
+use crate::auth::ratelimit::LoginLimiter;
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, Text};
+use crate::openapi::{self, ApiDoc};
+use crate::services::{AuditContext, users};
+use crate::state::AppState;
+
+pub const SPEC_PATH: &str = "/api/v1/openapi.json";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+impl Application {
+    /// Opens the database, applies migrations, creates the first principal if asked, and binds
+    /// the listener. Every failure is a one-line message for the operator.
+    pub async fn build(settings: Settings) -> Result<Self, String> {
+        let pool = open_database(&settings)?;
+        bootstrap_principal(&pool, &settings)?;
+        let secret = jwt_secret(&settings)?;
+        let state = web::Data::new(AppState {
+            jwt: JwtKeys::new(&secret, &settings.jwt_issuer, settings.access_token_ttl),
+            passwords: Passwords::new(settings.password_hash_concurrency),
+            login_limiter: LoginLimiter::new(
+                settings.login_rate_account,
+                settings.login_rate_address,
+            ),
+            pool: pool.clone(),
+            settings: settings.clone(),
+        });
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let spec = web::Data::new(spec_json());
+        let cors_origins = settings.cors_origins.clone();
+        let server = HttpServer::new(move || {
+            let (app, _) = mount(App::new().into_utoipa_app()).split_for_parts();
+            app.service(SwaggerUi::new("/docs/{_:.*}").config(SwaggerConfig::from(SPEC_PATH)))
+                .app_data(state.clone())
+                .app_data(spec.clone())
+                .app_data(json_config())
+                .app_data(path_config())
+                .app_data(query_config())
+                .default_service(web::to(not_found))
+                // The last wrap is the outermost: errors are localised before ETags and
+                // cache headers are computed over the final response.
+                .wrap(from_fn(middleware::localize_errors))
+                .wrap(from_fn(middleware::etag_and_cache))
+                .wrap(cors(&cors_origins))
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+        })
+        .workers(settings.workers)
+        .shutdown_timeout(10)
+        .listen(listener)
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?
+        .run();
+        log::info!(
+            "ttdt listening on http://{addr} ({} database)",
+            settings.database_url.backend_name()
+        );
+        log::info!("API docs: http://{addr}/docs/ — spec: http://{addr}{SPEC_PATH}");
+        log::info!(
+            "log in: curl -X POST http://{addr}/api/v1/auth/login -H 'Content-Type: application/json' -d '{{\"email\":\"…\",\"password\":\"…\"}}'"
+        );
+        Ok(Self {
+            port: addr.port(),
+            server,
+            pool,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Every documented route. The generated spec and the running server come from this one list.
+fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        // Registered before the /api/v1 scope, which would otherwise swallow it.
+        .service(openapi_json)
+        .service(docs_redirect)
+        .service(utoipa_actix_web::scope("/api/v1").configure(api::configure))
+}
+
+/// The OpenAPI document the code generates.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let (_, mut spec) = mount(App::new().into_utoipa_app()).split_for_parts();
+    openapi::complete(&mut spec);
+    spec
+}
+
+/// The spec as served and as committed in `openapi/openapi.json`.
+pub fn spec_json() -> String {
+    let mut json = spec().to_pretty_json().expect("the spec serialises");
+    json.push('\n');
+    json
+}
+
+/// This OpenAPI 3.1 document.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json"))
+)]
+#[get("/api/v1/openapi.json")]
+async fn openapi_json(spec: web::Data<String>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(spec.get_ref().clone())
+}
+
+/// Swagger UI lives at `/docs/`.
+#[utoipa::path(tag = "health", responses((status = 308, description = "Redirect to /docs/")))]
+#[get("/docs")]
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found())
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+        ])
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(2 * 1024 * 1024)
+        .error_handler(|err, _req: &HttpRequest| {
+            use actix_web::error::JsonPayloadError as E;
+            let e = match &err {
+                E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    Text::new(
+                        "Nội dung gửi lên quá lớn (tối đa 2 MiB).",
+                        "The request body is too large (at most 2 MiB).",
+                    ),
+                ),
+                E::ContentType => ApiError::new(
+                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    Text::new(
+                        "Hãy gửi JSON với Content-Type: application/json.",
+                        "Send JSON with Content-Type: application/json.",
+                    ),
+                ),
+                E::Deserialize(de) => ApiError::bad_request(
+                    "malformed_json",
+                    Text::new(
+                        format!("JSON không hợp lệ: {de}"),
+                        format!("Malformed JSON: {de}"),
+                    ),
+                ),
+                other => ApiError::bad_request(
+                    "malformed_json",
+                    Text::new(
+                        format!("Không đọc được nội dung: {other}"),
+                        format!("Cannot read the body: {other}"),
+                    ),
+                ),
+            };
+            e.into()
+        })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _| {
+        ApiError::bad_request(
+            "invalid_path",
+            Text::new(
+                format!("Đường dẫn không hợp lệ: {err}"),
+                format!("Invalid path: {err}"),
+            ),
+        )
+        .into()
+    })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| {
+        ApiError::bad_request(
+            "invalid_query",
+            Text::new(
+                format!("Tham số truy vấn không hợp lệ: {err}"),
+                format!("Invalid query parameter: {err}"),
+            ),
+        )
+        .into()
+    })
+}
+
+/// Opens the pool and applies pending migrations.
+pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
+    let pool = db::build_pool(
+        &settings.database_url,
+        settings.db_pool_size,
+        settings.db_pool_timeout,
+    )?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        log::info!("applied {applied} database migration(s)");
+    }
+    Ok(pool)
+}
+
+/// On a database without users, creates the principal named by TTDT_ADMIN_EMAIL/PASSWORD.
+fn bootstrap_principal(pool: &DbPool, settings: &Settings) -> Result<(), String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    if users::count(&mut conn).map_err(|e| e.to_string())? > 0 {
+        return Ok(());
+    }
+    let (Some(email), Some(pw)) = (&settings.admin_email, &settings.admin_password) else {
+        log::warn!(
+            "no user exists yet: set TTDT_ADMIN_EMAIL and TTDT_ADMIN_PASSWORD, or run \
+             `ttdt user create --role principal --email … --name …`"
+        );
+        return Ok(());
+    };
+    password::check_policy("TTDT_ADMIN_PASSWORD", pw).map_err(|_| {
+        "invalid setting TTDT_ADMIN_PASSWORD: use 8 to 128 characters, not a common password"
+            .to_string()
+    })?;
+    let input = users::NewUserInput {
+        email: email.clone(),
+        display_name: "Hiệu trưởng".into(),
+        password_hash: password::hash_password(pw),
+        role: Role::Principal,
+        department_id: None,
+        category_ids: Vec::new(),
+    };
+    users::create(&mut conn, &AuditContext::command_line(), None, input)
+        .map_err(|e| format!("cannot create the first principal: {e}"))?;
+    log::info!("created the first principal account {email}");
+    Ok(())
+}
+
+/// The HS256 key: TTDT_JWT_SECRET, or one generated once and kept in the data directory.
+fn jwt_secret(settings: &Settings) -> Result<Vec<u8>, String> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let path = settings.data_dir.join("jwt.key");
+    if path.exists() {
+        let key = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let key = key.trim();
+        if key.len() < 32 {
+            return Err(format!(
+                "{} holds a key shorter than 32 bytes",
+                path.display()
+            ));
+        }
+        return Ok(key.as_bytes().to_vec());
+    }
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let key = URL_SAFE_NO_PAD.encode(bytes);
+    write_private_file(&path, &key)?;
+    log::info!(
+        "generated a JWT signing key in {} (set TTDT_JWT_SECRET to share one between instances)",
+        path.display()
+    );
+    Ok(key.into_bytes())
+}
+
+fn write_private_file(path: &Path, contents: &str) -> Result<(), String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(contents.as_bytes())
+        .and_then(|_| file.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -1,0 +1,205 @@
+//! The problem+json shape of every kind of error, in both languages.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::json;
+use ttdt::db::{DatabaseUrl, DbManager};
+use ttdt::error::ApiError;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn errors_are_vietnamese_by_default_and_english_on_request() {
+    let app = spawn_app().await;
+    let vi = app.get("/api/v1/khong-co", None).await;
+    vi.problem(404, "not_found");
+    assert_eq!(vi.header("content-language"), Some("vi"));
+    assert_eq!(vi.body["title"], "Không tìm thấy");
+
+    for accept in ["en", "en-US,en;q=0.9", "vi;q=0.5, en;q=0.8"] {
+        let en = app
+            .call_with(
+                Method::GET,
+                "/api/v1/khong-co",
+                None,
+                None,
+                &[("Accept-Language", accept)],
+            )
+            .await;
+        en.problem(404, "not_found");
+        assert_eq!(en.header("content-language"), Some("en"), "{accept}");
+        assert_eq!(en.body["title"], "Not found");
+        assert_eq!(en.body["detail"], "The requested resource was not found.");
+    }
+    let fr = app
+        .call_with(
+            Method::GET,
+            "/api/v1/khong-co",
+            None,
+            None,
+            &[("Accept-Language", "fr")],
+        )
+        .await;
+    assert_eq!(fr.header("content-language"), Some("vi"));
+}
+
+#[tokio::test]
+async fn field_errors_are_translated_too() {
+    let app = spawn_app().await;
+    let body = json!({"email": "not-an-email", "display_name": "", "password": STAFF_PASSWORD, "role": "contributor"});
+    let vi = app
+        .post("/api/v1/users", Some(&app.principal_token), body.clone())
+        .await;
+    vi.problem(422, "validation_failed");
+    assert_eq!(
+        vi.field_errors(),
+        vec!["display_name:length", "email:email"]
+    );
+    assert_eq!(
+        vi.body["errors"][1]["message"],
+        "Địa chỉ e-mail không hợp lệ."
+    );
+    let en = app
+        .call_with(
+            Method::POST,
+            "/api/v1/users",
+            Some(&app.principal_token),
+            Some(body),
+            &[("Accept-Language", "en")],
+        )
+        .await;
+    assert_eq!(
+        en.body["errors"][1]["message"],
+        "Not a valid e-mail address."
+    );
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_400_problems() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.address))
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "malformed_json");
+
+    let missing = app
+        .post("/api/v1/auth/login", None, json!({"email": "a@b.vn"}))
+        .await;
+    missing.problem(400, "malformed_json");
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_415() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.address))
+        .header("content-type", "text/plain")
+        .body("email=a")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 415);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413_and_changes_nothing() {
+    let app = spawn_app().await;
+    let huge = "a".repeat(3 * 1024 * 1024);
+    let r = app
+        .post(
+            "/api/v1/users",
+            Some(&app.principal_token),
+            json!({"email": "big@x.vn", "display_name": huge, "password": STAFF_PASSWORD, "role": "contributor"}),
+        )
+        .await;
+    r.problem(413, "payload_too_large");
+    assert_eq!(app.login("big@x.vn", STAFF_PASSWORD).await.status, 401);
+}
+
+#[tokio::test]
+async fn nul_in_text_is_a_validation_error_not_a_server_error() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/api/v1/users",
+            Some(&app.principal_token),
+            json!({"email": "nul@x.vn", "display_name": "A\u{0}B", "password": STAFF_PASSWORD, "role": "contributor"}),
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.field_errors(), vec!["display_name:nul_character"]);
+    let login = app.login("a\u{0}@x.vn", "x\u{0}y").await;
+    assert!(login.status == 401 || login.status == 422, "{}", login.text);
+}
+
+#[tokio::test]
+async fn a_dead_database_is_503_within_seconds_not_a_hang() {
+    // A pool pointed at a port where nothing listens, as when the database is down.
+    let pool = r2d2::Pool::builder()
+        .connection_timeout(Duration::from_secs(2))
+        .build_unchecked(DbManager::new(
+            DatabaseUrl::parse("postgres://postgres@127.0.0.1:9/ttdt").unwrap(),
+        ));
+    let started = Instant::now();
+    let err = ApiError::from(pool.get().err().expect("no database there"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(err.status().as_u16(), 503);
+    assert_eq!(err.code(), "service_unavailable");
+    let problem = err.problem(ttdt::error::Lang::En);
+    assert!(
+        !problem.detail.contains("127.0.0.1"),
+        "no internals leak: {}",
+        problem.detail
+    );
+}
+
+#[tokio::test]
+async fn requests_get_503_when_postgresql_goes_away() {
+    let app = spawn_app_with(&[("TTDT_DB_POOL_TIMEOUT", "1")]).await;
+    let crate::helpers::TestDb::Postgres { admin_url, name } = &app.db else {
+        return; // SQLite is a file inside the process: it cannot go away like a server.
+    };
+    use diesel::prelude::*;
+    let mut admin = diesel::PgConnection::establish(admin_url).unwrap();
+    diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .execute(&mut admin)
+        .unwrap();
+    diesel::sql_query(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ))
+    .execute(&mut admin)
+    .unwrap();
+    let started = Instant::now();
+    for _ in 0..3 {
+        let r = app.get("/api/v1/categories", None).await;
+        r.problem(503, "service_unavailable");
+        assert!(r.header("retry-after").is_some());
+        assert!(!r.text.to_lowercase().contains("postgres"), "{}", r.text);
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // It comes back by itself once the database does.
+    diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .execute(&mut admin)
+        .unwrap();
+    let mut ok = false;
+    for _ in 0..20 {
+        if app.get("/api/v1/categories", None).await.status == 200 {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(ok, "the service recovers when the database returns");
+}

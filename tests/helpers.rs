@@ -1,0 +1,371 @@
+//! `TestApp`: the real application on a fresh database (a temporary SQLite file, or a new
+//! PostgreSQL database when TEST_DATABASE_URL is set), served over real HTTP on a free port.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use ttdt::config::Settings;
+use ttdt::db::DbPool;
+use ttdt::startup::Application;
+
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+pub const PRINCIPAL_EMAIL: &str = "hieutruong@ths01muongmuon.edu.vn";
+pub const PRINCIPAL_PASSWORD: &str = "Phạm Thị Ngân 2024";
+pub const STAFF_PASSWORD: &str = "Bảng tin trường 2024";
+
+/// A fresh database for one test, removed when the test ends.
+pub enum TestDb {
+    /// The directory is removed when dropped.
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl TestDb {
+    pub fn create() -> (Self, String) {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            None => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}/ttdt.db", dir.path().display());
+                (TestDb::Sqlite(dir), url)
+            }
+            Some(admin_url) => {
+                let name = format!("ttdt_test_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = diesel::PgConnection::establish(&admin_url)
+                    .expect("TEST_DATABASE_URL must name a reachable PostgreSQL database");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .expect("create test database");
+                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                (TestDb::Postgres { admin_url, name }, url.to_string())
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self
+            && let Ok(mut conn) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn);
+        }
+    }
+}
+
+/// An HTTP answer with its body parsed as JSON (or `Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the RFC 9457 shape and the stable code, and returns the body.
+    pub fn problem(&self, status: u16, code: &str) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            self.text
+        );
+        assert_eq!(self.body["code"], code, "{}", self.text);
+        assert_eq!(self.body["status"], status);
+        assert_eq!(self.body["type"], format!("urn:ttdt:problem:{code}"));
+        assert!(self.body["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(self.body["detail"].as_str().is_some_and(|t| !t.is_empty()));
+        &self.body
+    }
+
+    /// The codes of per-field errors, as `field:code`.
+    pub fn field_errors(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| {
+                        format!(
+                            "{}:{}",
+                            e["field"].as_str().unwrap(),
+                            e["code"].as_str().unwrap()
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub struct Staff {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub pool: DbPool,
+    pub db: TestDb,
+    pub database_url: String,
+    pub data_dir: tempfile::TempDir,
+    pub principal_token: String,
+    counter: std::sync::atomic::AtomicUsize,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the app with extra `TTDT_*` variables (overriding the test defaults).
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let (db, database_url) = TestDb::create();
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let mut env: HashMap<String, String> = [
+        ("TTDT_DATABASE_URL", database_url.as_str()),
+        ("TTDT_BIND", "127.0.0.1:0"),
+        ("TTDT_DATA_DIR", &data_dir.path().to_string_lossy()),
+        ("TTDT_JWT_SECRET", JWT_SECRET),
+        ("TTDT_WORKERS", "1"),
+        ("TTDT_DB_POOL_SIZE", "4"),
+        ("TTDT_LOGIN_RATE_ACCOUNT", "1000"),
+        ("TTDT_LOGIN_RATE_ADDRESS", "1000"),
+        ("TTDT_ADMIN_EMAIL", PRINCIPAL_EMAIL),
+        ("TTDT_ADMIN_PASSWORD", PRINCIPAL_PASSWORD),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    for (k, v) in vars {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("valid test settings");
+    let app = Application::build(settings)
+        .await
+        .expect("application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut app = TestApp {
+        address,
+        client,
+        pool,
+        db,
+        database_url,
+        data_dir,
+        principal_token: String::new(),
+        counter: Default::default(),
+    };
+    app.principal_token = app.login_ok(PRINCIPAL_EMAIL, PRINCIPAL_PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app
+}
+
+impl TestApp {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        self.call_with(method, path, token, body, &[]).await
+    }
+
+    pub async fn call_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.address, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.call(Method::PUT, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
+        self.call(Method::DELETE, path, token, None).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn login_ok(&self, email: &str, password: &str) -> Value {
+        let r = self.login(email, password).await;
+        assert_eq!(r.status, 200, "login {email}: {}", r.text);
+        r.body
+    }
+
+    fn next_email(&self, role: &str) -> String {
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        format!("{}.{n}@ths01muongmuon.edu.vn", role.replace('_', "-"))
+    }
+
+    /// Creates an account through the API as the principal and logs it in.
+    pub async fn staff(&self, role: &str) -> Staff {
+        self.staff_with(role, json!({})).await
+    }
+
+    pub async fn staff_with(&self, role: &str, extra: Value) -> Staff {
+        let email = self.next_email(role);
+        let mut body = json!({
+            "email": email,
+            "display_name": format!("Cán bộ {role}"),
+            "password": STAFF_PASSWORD,
+            "role": role,
+        });
+        if role == "department_staff" && extra.get("department_id").is_none() {
+            body["department_id"] = json!(self.department("Tổ văn phòng").await);
+        }
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r = self
+            .post("/api/v1/users", Some(&self.principal_token), body)
+            .await;
+        assert_eq!(r.status, 201, "create {role}: {}", r.text);
+        let token = self.login_ok(&email, STAFF_PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        Staff {
+            id: r.body["id"].as_str().unwrap().to_owned(),
+            email,
+            password: STAFF_PASSWORD.to_owned(),
+            token,
+        }
+    }
+
+    /// A department (created once per name) as the principal; returns its id.
+    pub async fn department(&self, name: &str) -> String {
+        let list = self
+            .get("/api/v1/departments?limit=100", Some(&self.principal_token))
+            .await;
+        if let Some(d) = list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+        {
+            return d["id"].as_str().unwrap().to_owned();
+        }
+        let r = self
+            .post(
+                "/api/v1/departments",
+                Some(&self.principal_token),
+                json!({ "name": name }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A category created by a fresh editor-in-chief; returns its id.
+    pub async fn category(&self, name: &str, kind: &str) -> String {
+        let chief = self.staff("editor_in_chief").await;
+        let r = self
+            .post(
+                "/api/v1/categories",
+                Some(&chief.token),
+                json!({ "name": name, "kind": kind }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub fn count_audit(&self, action: &str, target_id: &str) -> i64 {
+        use ttdt::db::schema::audit_log::dsl;
+        let mut conn = self.pool.get().unwrap();
+        dsl::audit_log
+            .filter(dsl::action.eq(action))
+            .filter(dsl::target_id.eq(target_id))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap()
+    }
+}
+
+/// The claims of a JWT, decoded without verification (for inspecting what the server issued).
+pub fn claims_of(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT has three parts");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url payload");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}

@@ -1,0 +1,12 @@
+//! The one integration test binary: every test starts the real app on a fresh database.
+
+mod helpers;
+
+mod auth;
+mod categories;
+mod departments;
+mod errors;
+mod jwt_attacks;
+mod openapi;
+mod project;
+mod users;
