@@ -27,6 +27,7 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_LOGIN_RATE_ACCOUNT",
     "TTDT_LOGIN_RATE_ADDRESS",
     "TTDT_PASSWORD_HASH_CONCURRENCY",
+    "TTDT_SCHEDULER_INTERVAL",
     "TTDT_ADMIN_EMAIL",
     "TTDT_ADMIN_PASSWORD",
     "RUST_LOG",
@@ -54,6 +55,8 @@ pub struct Settings {
     pub login_rate_address: u32,
     /// How many password hashes may be computed at once.
     pub password_hash_concurrency: usize,
+    /// How often scheduled publications are looked for.
+    pub scheduler_interval: Duration,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
 }
@@ -151,6 +154,8 @@ impl Settings {
         let login_rate_address = number(&get, "TTDT_LOGIN_RATE_ADDRESS", 30, 1..=100_000)? as u32;
         let password_hash_concurrency =
             number(&get, "TTDT_PASSWORD_HASH_CONCURRENCY", cores as u64, 1..=64)? as usize;
+        let scheduler_interval =
+            Duration::from_secs(number(&get, "TTDT_SCHEDULER_INTERVAL", 15, 1..=60)?);
         let admin_email = get("TTDT_ADMIN_EMAIL");
         let admin_password = get("TTDT_ADMIN_PASSWORD");
         if admin_email.is_some() != admin_password.is_some() {
@@ -182,6 +187,7 @@ impl Settings {
             login_rate_account,
             login_rate_address,
             password_hash_concurrency,
+            scheduler_interval,
             admin_email,
             admin_password,
         })

@@ -194,9 +194,41 @@ impl ApiError {
         e
     }
 
+    /// The same error under a more specific code and detail (e.g. a validation failure that
+    /// clients should recognise as `legacy_vietnamese_encoding`).
+    pub fn with_code(mut self, code: &'static str, detail: Text) -> Self {
+        self.0.code = code;
+        self.0.detail = detail;
+        self
+    }
+
     /// A validation failure of a single field.
     pub fn field(field: &str, code: &str, message: Text) -> Self {
         Self::validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// A write named a version (`If-Match`) that is no longer current.
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            Text::new(
+                "Mục này đã được người khác thay đổi kể từ khi bạn mở; hãy tải lại rồi sửa tiếp.",
+                "The item changed since you loaded it; reload it and apply your change again.",
+            ),
+        )
+    }
+
+    /// A write came without `If-Match`.
+    pub fn precondition_required() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            Text::new(
+                "Cần gửi tiêu đề If-Match với ETag của phiên bản bạn đang sửa.",
+                "Send an If-Match header with the ETag of the version you are changing.",
+            ),
+        )
     }
 
     pub fn too_many_requests(retry_after_secs: u64) -> Self {

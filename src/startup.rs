@@ -53,6 +53,7 @@ impl Application {
             pool: pool.clone(),
             settings: settings.clone(),
         });
+        spawn_scheduler(state.clone());
         let listener = TcpListener::bind(settings.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -105,6 +106,24 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Publishes scheduled articles when their time comes. The state is in the database, so a
+/// restart loses nothing, and several instances may run it at once.
+fn spawn_scheduler(state: web::Data<AppState>) {
+    let every = state.settings.scheduler_interval;
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match state.db(crate::services::articles::publish_due).await {
+                Ok(0) => {}
+                Ok(n) => log::info!("published {n} scheduled article(s)"),
+                Err(e) => log::warn!("scheduled publishing failed: {e}"),
+            }
+        }
+    });
 }
 
 /// Every documented route. The generated spec and the running server come from this one list.

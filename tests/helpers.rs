@@ -369,3 +369,74 @@ pub fn claims_of(token: &str) -> Value {
         .expect("base64url payload");
     serde_json::from_slice(&bytes).expect("JSON claims")
 }
+
+/// An article as its API returns it, with the ETag to send back.
+pub struct Draft {
+    pub id: String,
+    pub slug: String,
+    pub etag: String,
+}
+
+impl TestApp {
+    pub async fn create_article(
+        &self,
+        token: &str,
+        category_id: &str,
+        title: &str,
+        extra: Value,
+    ) -> Draft {
+        let mut body = json!({
+            "title": title,
+            "summary": format!("Tóm tắt: {title}"),
+            "body": format!("<p>Nội dung bài {title}.</p>"),
+            "category_id": category_id,
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r = self.post("/api/v1/articles", Some(token), body).await;
+        assert_eq!(r.status, 201, "create article: {}", r.text);
+        Draft {
+            id: r.body["id"].as_str().unwrap().to_owned(),
+            slug: r.body["slug"].as_str().unwrap().to_owned(),
+            etag: r.header("etag").unwrap().to_owned(),
+        }
+    }
+
+    /// Runs a workflow step with `If-Match`; returns the answer (and the new ETag in `Resp`).
+    pub async fn step(
+        &self,
+        token: &str,
+        id: &str,
+        etag: &str,
+        action: &str,
+        body: Option<Value>,
+    ) -> Resp {
+        self.call_with(
+            Method::POST,
+            &format!("/api/v1/articles/{id}/{action}"),
+            Some(token),
+            body,
+            &[("If-Match", etag)],
+        )
+        .await
+    }
+
+    /// The working copy's current ETag, read as the editor-in-chief would.
+    pub async fn etag_of(&self, token: &str, id: &str) -> String {
+        let r = self
+            .get(&format!("/api/v1/editorial/articles/{id}"), Some(token))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.header("etag").unwrap().to_owned()
+    }
+
+    /// Takes an article through submit, approve and publish as `chief`.
+    pub async fn publish_as(&self, chief: &str, id: &str) {
+        for action in ["submit", "approve", "publish"] {
+            let etag = self.etag_of(chief, id).await;
+            let r = self.step(chief, id, &etag, action, None).await;
+            assert_eq!(r.status, 200, "{action}: {}", r.text);
+        }
+    }
+}

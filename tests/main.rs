@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod articles;
 mod auth;
 mod categories;
 mod departments;

@@ -65,23 +65,34 @@ pub async fn etag_and_cache(
             header::HeaderValue::from_static("no-cache"),
         );
     }
-    if !conditional || res.status() != StatusCode::OK || res.headers().contains_key(header::ETAG) {
+    if !conditional || res.status() != StatusCode::OK {
         return Ok(res);
     }
 
     let (req, response) = res.into_parts();
     let (response, body) = response.into_parts();
-    let bytes = body::to_bytes(body)
-        .await
-        .map_err(|e| ApiError::internal(format!("reading response body: {e}")))?;
-    let digest = Sha256::digest(&bytes);
-    let etag = format!(
-        "\"{}\"",
-        digest[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    // A handler that versions its resource sets the ETag itself; otherwise hash the body.
+    let (etag, body) = match response
+        .headers()
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(tag) => (tag.to_owned(), body),
+        None => {
+            let bytes = body::to_bytes(body)
+                .await
+                .map_err(|e| ApiError::internal(format!("reading response body: {e}")))?;
+            let digest = Sha256::digest(&bytes);
+            let tag = format!(
+                "\"{}\"",
+                digest[..16]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            );
+            (tag, BoxBody::new(bytes))
+        }
+    };
     let matched = if_none_match.is_some_and(|v| {
         v.split(',')
             .map(|t| t.trim().trim_start_matches("W/"))
@@ -96,11 +107,11 @@ pub async fn etag_and_cache(
         }
         not_modified
     } else {
-        response.set_body(BoxBody::new(bytes))
+        response.set_body(body)
     };
     response.headers_mut().insert(
         header::ETAG,
-        header::HeaderValue::from_str(&etag).expect("hex etag is a valid header"),
+        header::HeaderValue::from_str(&etag).map_err(ApiError::internal)?,
     );
     Ok(ServiceResponse::new(req, response))
 }

@@ -2,11 +2,14 @@
 //! (a pure function in `auth::roles`), makes one blocking database call into a service, and
 //! converts the result into a response type.
 
+pub mod articles;
 pub mod auth;
 pub mod categories;
 pub mod departments;
 pub mod health;
 pub mod middleware;
+pub mod public_articles;
+pub mod text;
 pub mod users;
 
 use actix_web::HttpResponse;
@@ -29,7 +32,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(auth::configure)
         .configure(users::configure)
         .configure(categories::configure)
-        .configure(departments::configure);
+        .configure(departments::configure)
+        .configure(text::configure)
+        // Editorial routes first: `/articles/{id}/…` must not be read as a public slug.
+        .configure(articles::configure)
+        .configure(public_articles::configure);
 }
 
 /// Reads `?cursor=…&limit=…` into the sort key to start after and a page size.
@@ -49,17 +56,19 @@ pub fn page_request(
     }
     let after = match cursor.filter(|c| !c.is_empty()) {
         None => None,
-        Some(c) => Some(decode_cursor(c).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_cursor",
-                Text::new(
-                    "`cursor` không hợp lệ; hãy dùng đúng giá trị `next_cursor` đã nhận.",
-                    "`cursor` is invalid; pass back a `next_cursor` value unchanged.",
-                ),
-            )
-        })?),
+        Some(c) => Some(decode_cursor(c).ok_or_else(invalid_cursor)?),
     };
     Ok((after, limit))
+}
+
+pub fn invalid_cursor() -> ApiError {
+    ApiError::bad_request(
+        "invalid_cursor",
+        Text::new(
+            "`cursor` không hợp lệ; hãy dùng đúng giá trị `next_cursor` đã nhận.",
+            "`cursor` is invalid; pass back a `next_cursor` value unchanged.",
+        ),
+    )
 }
 
 const CURSOR_PREFIX: &str = "v1:";
@@ -89,6 +98,56 @@ pub fn created<T: Serialize>(location: String, body: &T) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(body)
+}
+
+/// The version named by a write's `If-Match` header: required (428 without), and one of our
+/// ETags (412 otherwise, as it cannot match).
+pub struct IfMatch(pub i32);
+
+impl actix_web::FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<ApiResult<Self>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let result = match req.headers().get(header::IF_MATCH) {
+            None => Err(ApiError::precondition_required()),
+            Some(v) => v
+                .to_str()
+                .ok()
+                .and_then(crate::services::content::parse_etag)
+                .map(IfMatch)
+                .ok_or_else(ApiError::precondition_failed),
+        };
+        std::future::ready(result)
+    }
+}
+
+/// A JSON body that may be left out entirely (transitions without a comment).
+pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> ApiResult<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(
+            "malformed_json",
+            Text::new(
+                format!("JSON không hợp lệ: {e}"),
+                format!("Malformed JSON: {e}"),
+            ),
+        )
+    })
+}
+
+impl Actor {
+    /// The caller as the permission rules see it.
+    pub fn caller(&self) -> crate::auth::roles::Caller<'_> {
+        crate::auth::roles::Caller {
+            id: &self.user_id,
+            role: self.role,
+            categories: &self.categories,
+            publish: self.publish,
+        }
+    }
 }
 
 impl From<&Actor> for AuditContext {

@@ -7,6 +7,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::workflow::{Status, Transition};
+
 /// A staff member's role on the board (`DESIGN.md` §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -99,6 +101,95 @@ pub fn can_manage_departments(actor: Role) -> bool {
 /// Only the editor-in-chief grants or revokes the deputy's standing publishing delegation.
 pub fn can_set_publishing_delegation(actor: Role) -> bool {
     actor == Role::EditorInChief
+}
+
+/// Who is asking, as the permission rules need it (from the access token's claims).
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    pub id: &'a str,
+    pub role: Role,
+    /// Categories a board member reviews.
+    pub categories: &'a [String],
+    /// The deputy's publishing delegation.
+    pub publish: bool,
+}
+
+/// What the rules need to know about a content item.
+#[derive(Debug, Clone, Copy)]
+pub struct ItemRef<'a> {
+    pub author_id: &'a str,
+    pub category_id: &'a str,
+    pub status: Status,
+}
+
+impl Caller<'_> {
+    fn owns(&self, item: &ItemRef<'_>) -> bool {
+        self.id == item.author_id
+    }
+
+    fn reviews(&self, item: &ItemRef<'_>) -> bool {
+        self.categories.iter().any(|c| c == item.category_id)
+    }
+}
+
+/// Writers: the chief, the deputy, board members and contributors (Điều 5).
+pub fn can_create_content(role: Role) -> bool {
+    matches!(
+        role,
+        Role::EditorInChief | Role::DeputyEditor | Role::BoardMember | Role::Contributor
+    )
+}
+
+/// Whether the caller may see the item's working copy (unpublished states, revisions, history).
+/// Everyone else gets a 404, as if it did not exist.
+pub fn can_see_working_copy(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
+    match c.role {
+        Role::Principal | Role::EditorInChief | Role::DeputyEditor => true,
+        Role::BoardMember => c.owns(item) || c.reviews(item),
+        Role::Contributor => c.owns(item),
+        _ => false,
+    }
+}
+
+/// Contributors change only their own drafts; board members their own drafts and anything in
+/// the categories they review; the chief and deputy anything. Archived items are frozen.
+pub fn can_edit(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
+    if item.status == Status::Archived {
+        return false;
+    }
+    match c.role {
+        Role::EditorInChief | Role::DeputyEditor => true,
+        Role::BoardMember => (c.owns(item) && item.status.is_open_for_author()) || c.reviews(item),
+        Role::Contributor => c.owns(item) && item.status.is_open_for_author(),
+        _ => false,
+    }
+}
+
+/// Whether the caller's role allows `transition` on the item (the state machine decides
+/// separately whether it is possible from the item's status).
+pub fn can_transition(c: &Caller<'_>, item: &ItemRef<'_>, transition: Transition) -> bool {
+    match transition {
+        Transition::Submit => can_edit(c, item),
+        // Review before publish: board members review their fields, never their own work.
+        Transition::Approve | Transition::RequestChanges | Transition::Reject => match c.role {
+            Role::EditorInChief | Role::DeputyEditor => true,
+            Role::BoardMember => c.reviews(item) && !c.owns(item),
+            _ => false,
+        },
+        // The chief publishes; the deputy only by the chief's standing delegation (Điều 5.2).
+        Transition::Publish | Transition::Unpublish | Transition::Archive => match c.role {
+            Role::EditorInChief => true,
+            Role::DeputyEditor => c.publish,
+            _ => false,
+        },
+        // Done by the system: the scheduler, or an edit of an approved item.
+        Transition::PublishScheduled | Transition::Reopen => false,
+    }
+}
+
+/// "Waiting for my review": submitted items this caller may decide on.
+pub fn can_review(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
+    can_transition(c, item, Transition::Approve)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //!
 //! Backend-specific SQL lives here and nowhere else, always behind an explicit match.
 
+pub mod content;
 pub mod models;
 pub mod schema;
 

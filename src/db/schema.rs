@@ -74,10 +74,117 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    articles (id) {
+        id -> Text,
+        slug -> Text,
+        status -> Text,
+        category_id -> Text,
+        author_id -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        tags -> Text,
+        cover_media_id -> Nullable<Text>,
+        event_date -> Nullable<Date>,
+        revision -> Integer,
+        version -> Integer,
+        publish_at -> Nullable<Timestamp>,
+        first_published_at -> Nullable<Timestamp>,
+        published_revision -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_revisions (id) {
+        id -> Text,
+        article_id -> Text,
+        number -> Integer,
+        slug -> Text,
+        category_id -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        tags -> Text,
+        cover_media_id -> Nullable<Text>,
+        event_date -> Nullable<Date>,
+        editor_id -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_slugs (slug) {
+        slug -> Text,
+        article_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    public_articles (article_id) {
+        article_id -> Text,
+        slug -> Text,
+        category_id -> Text,
+        author_name -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        tags -> Text,
+        cover_media_id -> Nullable<Text>,
+        event_date -> Nullable<Date>,
+        revision -> Integer,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    public_article_tags (article_id, tag) {
+        article_id -> Text,
+        tag -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_transitions (id) {
+        id -> Text,
+        content_type -> Text,
+        content_id -> Text,
+        action -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        revision -> Integer,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        comment -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    change_feed (seq) {
+        seq -> BigInt,
+        content_type -> Text,
+        content_id -> Text,
+        action -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(user_categories -> users (user_id));
 diesel::joinable!(user_categories -> categories (category_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(articles -> categories (category_id));
+diesel::joinable!(articles -> users (author_id));
+diesel::joinable!(article_revisions -> articles (article_id));
+diesel::joinable!(public_article_tags -> public_articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -86,4 +193,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_categories,
     refresh_tokens,
     audit_log,
+    articles,
+    article_revisions,
+    article_slugs,
+    public_articles,
+    public_article_tags,
+    content_transitions,
+    change_feed,
 );

@@ -1,4 +1,7 @@
 //! Pure logic with no I/O: Vietnamese text handling.
 
 pub mod category;
+pub mod html;
 pub mod text;
+pub mod vietnamese;
+pub mod workflow;

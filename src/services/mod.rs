@@ -1,9 +1,12 @@
 //! Business rules and transaction boundaries. No actix types here: handlers call these with a
 //! connection, inside `AppState::db`.
 
+pub mod articles;
 pub mod audit;
 pub mod categories;
+pub mod content;
 pub mod departments;
+pub mod public_articles;
 pub mod sessions;
 pub mod users;
 

@@ -1,0 +1,11 @@
+DROP TRIGGER public_articles_au;
+DROP TRIGGER public_articles_ad;
+DROP TRIGGER public_articles_ai;
+DROP TABLE public_articles_fts;
+DROP TABLE change_feed;
+DROP TABLE content_transitions;
+DROP TABLE public_article_tags;
+DROP TABLE public_articles;
+DROP TABLE article_slugs;
+DROP TABLE article_revisions;
+DROP TABLE articles;

@@ -1,0 +1,794 @@
+//! Editorial side of articles: working copies, writes, workflow transitions, revisions.
+//! Reads of working copies live under `/editorial/articles`; public reads are in
+//! `public_articles.rs`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::{Validate, ValidationError};
+
+use super::{IfMatch, encode_cursor, optional_json, page_request, utc};
+use crate::auth::Actor;
+use crate::db::content::{Article, ArticleRevision, ContentTransition};
+use crate::domain::text::{nfc, no_nul, valid_slug};
+use crate::domain::workflow::{Status, Transition};
+use crate::error::{ApiError, ApiResult, ProblemDetails};
+use crate::services::AuditContext;
+use crate::services::articles::{self, ArticleFields, ArticlePatch, Lookup, StaffFilter};
+use crate::services::content::etag;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_working_copies)
+        .service(get_working_copy)
+        .service(create_article)
+        .service(update_article)
+        .service(submit_article)
+        .service(approve_article)
+        .service(request_changes_article)
+        .service(reject_article)
+        .service(publish_article)
+        .service(unpublish_article)
+        .service(archive_article)
+        .service(list_revisions)
+        .service(get_revision)
+        .service(diff_revisions)
+        .service(restore_revision)
+        .service(article_history);
+}
+
+/// An article's working copy, as editors see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleResponse {
+    pub id: String,
+    pub slug: String,
+    /// The working copy's place in the workflow.
+    pub status: Status,
+    /// Whether a published revision is on the public site (it may be older than this one).
+    pub live: bool,
+    pub title: String,
+    pub summary: String,
+    /// Sanitised HTML.
+    pub body: String,
+    pub category_id: String,
+    pub tags: Vec<String>,
+    pub cover_media_id: Option<String>,
+    /// The day of the event reported (news).
+    pub event_date: Option<NaiveDate>,
+    pub author_id: String,
+    /// Number of the latest revision.
+    pub revision: i32,
+    /// The revision the public sees, if any.
+    pub published_revision: Option<i32>,
+    /// When a scheduled article goes live.
+    pub publish_at: Option<DateTime<Utc>>,
+    pub first_published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Article> for ArticleResponse {
+    fn from(a: Article) -> Self {
+        ArticleResponse {
+            status: articles::status_of(&a),
+            live: a.published_revision.is_some(),
+            tags: articles::tags_of(&a.tags),
+            id: a.id,
+            slug: a.slug,
+            title: a.title,
+            summary: a.summary,
+            body: a.body,
+            category_id: a.category_id,
+            cover_media_id: a.cover_media_id,
+            event_date: a.event_date,
+            author_id: a.author_id,
+            revision: a.revision,
+            published_revision: a.published_revision,
+            publish_at: a.publish_at.map(utc),
+            first_published_at: a.first_published_at.map(utc),
+            created_at: utc(a.created_at),
+            updated_at: utc(a.updated_at),
+        }
+    }
+}
+
+fn with_etag(status: actix_web::http::StatusCode, article: Article) -> HttpResponse {
+    let tag = etag(article.version);
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, tag))
+        .json(ArticleResponse::from(article))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleList {
+    pub items: Vec<ArticleResponse>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkingCopyQuery {
+    pub status: Option<Status>,
+    /// Category id.
+    pub category: Option<String>,
+    /// Only the caller's own articles.
+    #[serde(default)]
+    pub mine: bool,
+    /// Only submitted articles the caller may decide on.
+    #[serde(default)]
+    pub awaiting_review: bool,
+    pub cursor: Option<String>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<usize>,
+}
+
+fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
+    if tags.len() > 20 {
+        return Err(ValidationError::new("too_many_tags"));
+    }
+    if tags
+        .iter()
+        .any(|t| t.is_empty() || t.chars().count() > 60 || t.contains('\0'))
+    {
+        return Err(ValidationError::new("tag"));
+    }
+    Ok(())
+}
+
+fn nfc_tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Vec::<String>::deserialize(d)?
+        .iter()
+        .map(|t| crate::domain::text::clean(t))
+        .collect())
+}
+
+fn nfc_tags_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    nfc_tags(d).map(Some)
+}
+
+fn nullable_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<NaiveDate>>, D::Error> {
+    Ok(Some(Option::<NaiveDate>::deserialize(d)?))
+}
+
+/// A new article. Status, author, revision and publication are the server's: sending them is
+/// refused.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateArticleRequest {
+    #[serde(deserialize_with = "nfc::string")]
+    #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
+    #[schema(example = "Hoạt động ngoại khoá tuần 12")]
+    pub title: String,
+    #[serde(default, deserialize_with = "nfc::string")]
+    #[validate(length(max = 2000), custom(function = "no_nul"))]
+    pub summary: String,
+    /// HTML; sanitised with an allow-list (see docs/articles.md).
+    #[serde(default, deserialize_with = "nfc::string")]
+    #[validate(length(max = 500000), custom(function = "no_nul"))]
+    pub body: String,
+    pub category_id: String,
+    #[serde(default, deserialize_with = "nfc_tags")]
+    #[validate(custom(function = "valid_tags"))]
+    pub tags: Vec<String>,
+    pub cover_media_id: Option<String>,
+    pub event_date: Option<NaiveDate>,
+    /// Defaults to the title folded to ASCII, numbered if taken.
+    #[serde(default, deserialize_with = "nfc::option")]
+    #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
+    pub slug: Option<String>,
+    /// A note for the revision history.
+    #[serde(default, deserialize_with = "nfc::string")]
+    #[validate(length(max = 500), custom(function = "no_nul"))]
+    pub note: String,
+}
+
+/// Fields to change; absent ones stay. Saved as a new revision.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateArticleRequest {
+    #[serde(default, deserialize_with = "nfc::option")]
+    #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "nfc::option")]
+    #[validate(length(max = 2000), custom(function = "no_nul"))]
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "nfc::option")]
+    #[validate(length(max = 500000), custom(function = "no_nul"))]
+    pub body: Option<String>,
+    pub category_id: Option<String>,
+    #[serde(default, deserialize_with = "nfc_tags_opt")]
+    #[validate(custom(function = "valid_tags"))]
+    pub tags: Option<Vec<String>>,
+    /// `null` removes the cover.
+    #[serde(default, deserialize_with = "nfc::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub cover_media_id: Option<Option<String>>,
+    /// `null` removes the date.
+    #[serde(default, deserialize_with = "nullable_date")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub event_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nfc::option")]
+    #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "nfc::string")]
+    #[validate(length(max = 500), custom(function = "no_nul"))]
+    pub note: String,
+}
+
+/// The optional body of a workflow step.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// Why: required for `request-changes` and `reject`, kept for every step.
+    #[serde(default, deserialize_with = "nfc::string")]
+    #[validate(length(max = 2000), custom(function = "no_nul"))]
+    pub comment: String,
+    /// `publish` only: a future time schedules the publication.
+    pub publish_at: Option<DateTime<Utc>>,
+}
+
+async fn step(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: String,
+    if_match: IfMatch,
+    body: web::Bytes,
+    t: Transition,
+) -> ApiResult<HttpResponse> {
+    let req: TransitionRequest = optional_json(&body)?;
+    req.validate()?;
+    if req.publish_at.is_some() && t != Transition::Publish {
+        return Err(ApiError::field(
+            "publish_at",
+            "only_for_publish",
+            crate::error::Text::new(
+                "Chỉ dùng `publish_at` khi xuất bản.",
+                "`publish_at` is only for publish.",
+            ),
+        ));
+    }
+    let publish_at = req
+        .publish_at
+        .map(|p| crate::db::truncate_micros(p.naive_utc()));
+    let ctx = AuditContext::from(&actor);
+    let article = state
+        .db(move |conn| {
+            articles::transition(
+                conn,
+                &ctx,
+                &actor.caller(),
+                &id,
+                if_match.0,
+                t,
+                &req.comment,
+                publish_at,
+            )
+        })
+        .await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, article))
+}
+
+/// Editorial list: the working copies the caller may see, most recently changed first.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(WorkingCopyQuery),
+    responses(
+        (status = 200, description = "One page of working copies", body = ArticleList),
+        (status = 403, description = "The role has no editorial view", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/editorial/articles")]
+pub async fn list_working_copies(
+    actor: Actor,
+    state: web::Data<AppState>,
+    query: web::Query<WorkingCopyQuery>,
+) -> ApiResult<web::Json<ArticleList>> {
+    let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
+    let after = match after {
+        Some(key) => Some(articles::parse_page_key(&key).ok_or_else(super::invalid_cursor)?),
+        None => None,
+    };
+    let q = query.into_inner();
+    let filter = StaffFilter {
+        status: q.status,
+        category_id: q.category,
+        mine: q.mine,
+        awaiting_my_review: q.awaiting_review,
+    };
+    let page = state
+        .db(move |conn| articles::list_staff(conn, &actor.caller(), &filter, after, limit))
+        .await?;
+    Ok(web::Json(ArticleList {
+        next_cursor: page.next_after.as_deref().map(encode_cursor),
+        items: page.items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Read a working copy by id or slug. Its `ETag` is what writes send back in `If-Match`.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id or slug")),
+    responses(
+        (status = 200, description = "The working copy", body = ArticleResponse, headers(("ETag" = String, description = "Send back in If-Match"))),
+        (status = 301, description = "An old slug: `Location` names the current one"),
+        (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/editorial/articles/{id}")]
+pub async fn get_working_copy(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let found = state
+        .db(move |conn| articles::find_visible(conn, &actor.caller(), &id))
+        .await?;
+    Ok(match found {
+        Lookup::Found(a) => with_etag(actix_web::http::StatusCode::OK, a),
+        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
+            .insert_header((
+                header::LOCATION,
+                format!("/api/v1/editorial/articles/{slug}"),
+            ))
+            .finish(),
+    })
+}
+
+/// Write a new article (a draft). Writers: editor-in-chief, deputy, board members, contributors.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    request_body = CreateArticleRequest,
+    responses(
+        (status = 201, description = "The draft, revision 1", body = ArticleResponse, headers(("ETag" = String, description = "Send back in If-Match"))),
+        (status = 400, description = "Unreadable body, or a server-owned field was sent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The role does not write", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken (`slug_taken`)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; `legacy_vietnamese_encoding` for TCVN3/VNI text", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/articles")]
+pub async fn create_article(
+    actor: Actor,
+    state: web::Data<AppState>,
+    body: web::Json<CreateArticleRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    body.validate()?;
+    articles::check_encoding(&[
+        ("title", &body.title),
+        ("summary", &body.summary),
+        ("body", &body.body),
+    ])?;
+    let fields = ArticleFields {
+        title: body.title,
+        summary: body.summary,
+        body: articles::clean_body(&body.body),
+        category_id: body.category_id,
+        tags: body.tags,
+        cover_media_id: body.cover_media_id,
+        event_date: body.event_date,
+        slug: String::new(),
+    };
+    let ctx = AuditContext::from(&actor);
+    let (slug, note) = (body.slug, body.note);
+    let article = state
+        .db(move |conn| articles::create(conn, &ctx, &actor.caller(), fields, slug, &note))
+        .await?;
+    let location = format!("/api/v1/editorial/articles/{}", article.id);
+    let mut res = with_etag(actix_web::http::StatusCode::CREATED, article);
+    res.headers_mut().insert(
+        header::LOCATION,
+        header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
+    );
+    Ok(res)
+}
+
+/// Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or
+/// published article sends it back to `draft`; the public keeps the published revision.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Article id"),
+        ("If-Match" = String, Header, description = "The ETag of the version being changed"),
+    ),
+    request_body = UpdateArticleRequest,
+    responses(
+        (status = 200, description = "The working copy", body = ArticleResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 403, description = "The caller may not edit this article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since loaded (`precondition_failed`)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 428, description = "No `If-Match` (`precondition_required`)", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/articles/{id}")]
+pub async fn update_article(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<UpdateArticleRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    body.validate()?;
+    let mut texts: Vec<(&str, &str)> = Vec::new();
+    for (name, value) in [
+        ("title", &body.title),
+        ("summary", &body.summary),
+        ("body", &body.body),
+    ] {
+        if let Some(v) = value {
+            texts.push((name, v));
+        }
+    }
+    articles::check_encoding(&texts)?;
+    let patch = ArticlePatch {
+        title: body.title,
+        summary: body.summary,
+        body: body.body.as_deref().map(articles::clean_body),
+        category_id: body.category_id,
+        tags: body.tags,
+        cover_media_id: body.cover_media_id,
+        event_date: body.event_date,
+        slug: body.slug,
+    };
+    let ctx = AuditContext::from(&actor);
+    let note = body.note;
+    let article = state
+        .db(move |conn| {
+            articles::update(conn, &ctx, &actor.caller(), &id, if_match.0, patch, &note)
+        })
+        .await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, article))
+}
+
+macro_rules! transition_endpoint {
+    ($name:ident, $path:literal, $t:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "articles",
+            security(("bearer" = [])),
+            params(
+                ("id" = String, Path, description = "Article id"),
+                ("If-Match" = String, Header, description = "The ETag of the version acted on"),
+            ),
+            request_body(content = Option<TransitionRequest>, description = "Optional: a comment (and `publish_at` for publish)"),
+            responses(
+                (status = 200, description = "The working copy after the step", body = ArticleResponse, headers(("ETag" = String, description = "The new version"))),
+                (status = 403, description = "The role may not take this step on this article", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible from the current status (`invalid_transition`)", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            actor: Actor,
+            state: web::Data<AppState>,
+            id: web::Path<String>,
+            if_match: IfMatch,
+            body: web::Bytes,
+        ) -> ApiResult<HttpResponse> {
+            step(actor, state, id.into_inner(), if_match, body, $t).await
+        }
+    };
+}
+
+transition_endpoint!(
+    submit_article,
+    "/articles/{id}/submit",
+    Transition::Submit,
+    "Submit a draft for review (author or editor)."
+);
+transition_endpoint!(
+    approve_article,
+    "/articles/{id}/approve",
+    Transition::Approve,
+    "Approve a submitted article (chief, deputy, or a board member reviewing its category; never one's own)."
+);
+transition_endpoint!(
+    request_changes_article,
+    "/articles/{id}/request-changes",
+    Transition::RequestChanges,
+    "Send a submitted article back to its author with a comment (required)."
+);
+transition_endpoint!(
+    reject_article,
+    "/articles/{id}/reject",
+    Transition::Reject,
+    "Reject a submitted article: back to draft, with a comment (required)."
+);
+transition_endpoint!(
+    publish_article,
+    "/articles/{id}/publish",
+    Transition::Publish,
+    "Publish an approved article now, or at `publish_at` (chief; deputy while delegated)."
+);
+transition_endpoint!(
+    unpublish_article,
+    "/articles/{id}/unpublish",
+    Transition::Unpublish,
+    "Take an article off the public site, or cancel its scheduled publication."
+);
+transition_endpoint!(
+    archive_article,
+    "/articles/{id}/archive",
+    Transition::Archive,
+    "Archive an article: off the public site and frozen (never deleted)."
+);
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionResponse {
+    pub number: i32,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub category_id: String,
+    pub tags: Vec<String>,
+    pub cover_media_id: Option<String>,
+    pub event_date: Option<NaiveDate>,
+    /// Who saved it.
+    pub editor_id: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ArticleRevision> for RevisionResponse {
+    fn from(r: ArticleRevision) -> Self {
+        RevisionResponse {
+            tags: articles::tags_of(&r.tags),
+            number: r.number,
+            slug: r.slug,
+            title: r.title,
+            summary: r.summary,
+            body: r.body,
+            category_id: r.category_id,
+            cover_media_id: r.cover_media_id,
+            event_date: r.event_date,
+            editor_id: r.editor_id,
+            note: r.note,
+            created_at: utc(r.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionList {
+    /// Newest first.
+    pub items: Vec<RevisionResponse>,
+}
+
+/// Every saved revision of an article, newest first.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "The revisions", body = RevisionList),
+        (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{id}/revisions")]
+pub async fn list_revisions(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<RevisionList>> {
+    let revisions = state
+        .db(move |conn| articles::revisions(conn, &actor.caller(), &id))
+        .await?;
+    Ok(web::Json(RevisionList {
+        items: revisions.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// One revision.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), ("number" = i32, Path, description = "Revision number")),
+    responses(
+        (status = 200, description = "The revision", body = RevisionResponse),
+        (status = 404, description = "No such article or revision", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{id}/revisions/{number}")]
+pub async fn get_revision(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, i32)>,
+) -> ApiResult<web::Json<RevisionResponse>> {
+    let (id, number) = path.into_inner();
+    let revision = state
+        .db(move |conn| articles::revision(conn, &actor.caller(), &id, number))
+        .await?;
+    Ok(web::Json(revision.into()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// The older revision number.
+    pub from: i32,
+    /// The newer revision number.
+    pub to: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: serde_json::Value,
+    pub to: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionDiff {
+    pub from: i32,
+    pub to: i32,
+    /// Fields other than the body that differ.
+    pub changes: Vec<FieldChange>,
+    /// The body as a unified diff (line by line), empty when equal.
+    pub body_diff: String,
+}
+
+/// What changed between two revisions.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), DiffQuery),
+    responses(
+        (status = 200, description = "The differences", body = RevisionDiff),
+        (status = 404, description = "No such article or revision", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{id}/diff")]
+pub async fn diff_revisions(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<DiffQuery>,
+) -> ApiResult<web::Json<RevisionDiff>> {
+    let (from, to) = (query.from, query.to);
+    let (a, b) = state
+        .db(move |conn| {
+            let caller = actor.caller();
+            Ok((
+                articles::revision(conn, &caller, &id, from)?,
+                articles::revision(conn, &caller, &id, to)?,
+            ))
+        })
+        .await?;
+    let (a, b) = (RevisionResponse::from(a), RevisionResponse::from(b));
+    let (va, vb) = (
+        serde_json::to_value(&a).map_err(ApiError::internal)?,
+        serde_json::to_value(&b).map_err(ApiError::internal)?,
+    );
+    let changes = [
+        "title",
+        "summary",
+        "slug",
+        "category_id",
+        "tags",
+        "cover_media_id",
+        "event_date",
+    ]
+    .into_iter()
+    .filter(|f| va[f] != vb[f])
+    .map(|f| FieldChange {
+        field: f.to_owned(),
+        from: va[f].clone(),
+        to: vb[f].clone(),
+    })
+    .collect();
+    let body_diff = if a.body == b.body {
+        String::new()
+    } else {
+        similar::TextDiff::from_lines(&a.body.replace("><", ">\n<"), &b.body.replace("><", ">\n<"))
+            .unified_diff()
+            .header(&format!("revision {from}"), &format!("revision {to}"))
+            .to_string()
+    };
+    Ok(web::Json(RevisionDiff {
+        from,
+        to,
+        changes,
+        body_diff,
+    }))
+}
+
+/// Make an old revision's content current again, as a new revision (requires `If-Match`).
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Article id"),
+        ("number" = i32, Path, description = "Revision to restore"),
+        ("If-Match" = String, Header, description = "The ETag of the current version"),
+    ),
+    responses(
+        (status = 200, description = "The working copy with a new revision", body = ArticleResponse),
+        (status = 403, description = "The caller may not edit this article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such article or revision", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/articles/{id}/revisions/{number}/restore")]
+pub async fn restore_revision(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, i32)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (id, number) = path.into_inner();
+    let ctx = AuditContext::from(&actor);
+    let article = state
+        .db(move |conn| articles::restore(conn, &ctx, &actor.caller(), &id, if_match.0, number))
+        .await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, article))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionResponse {
+    pub action: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub revision: i32,
+    pub actor_id: Option<String>,
+    pub actor_role: Option<String>,
+    pub comment: String,
+    pub at: DateTime<Utc>,
+}
+
+impl From<ContentTransition> for TransitionResponse {
+    fn from(t: ContentTransition) -> Self {
+        TransitionResponse {
+            action: t.action,
+            from_status: t.from_status,
+            to_status: t.to_status,
+            revision: t.revision,
+            actor_id: t.actor_id,
+            actor_role: t.actor_role,
+            comment: t.comment,
+            at: utc(t.at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryResponse {
+    /// Oldest first.
+    pub items: Vec<TransitionResponse>,
+}
+
+/// The workflow history: every step, who took it, when, and why (review comments included).
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "The steps", body = HistoryResponse),
+        (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{id}/history")]
+pub async fn article_history(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<HistoryResponse>> {
+    let items = state
+        .db(move |conn| articles::history(conn, &actor.caller(), &id))
+        .await?;
+    Ok(web::Json(HistoryResponse {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}

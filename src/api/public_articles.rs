@@ -1,0 +1,252 @@
+//! Public reads of articles: only published revisions, newest first, searchable.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{encode_cursor, page_request, utc};
+use crate::db::content::PublicArticle;
+use crate::domain::text::slugify;
+use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
+use crate::services::articles::{self, Lookup};
+use crate::services::public_articles::{self, PublicFilter, PublicSummary, SearchHit};
+use crate::state::AppState;
+
+/// Public pages may be cached briefly by browsers and proxies.
+const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_articles).service(get_article);
+}
+
+/// A published article as the public sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicArticleResponse {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// Sanitised HTML.
+    pub body: String,
+    pub category_id: String,
+    pub tags: Vec<String>,
+    pub cover_media_id: Option<String>,
+    pub event_date: Option<NaiveDate>,
+    pub author_name: String,
+    /// First publication.
+    pub published_at: DateTime<Utc>,
+    /// When this revision went live.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<PublicArticle> for PublicArticleResponse {
+    fn from(a: PublicArticle) -> Self {
+        PublicArticleResponse {
+            tags: articles::tags_of(&a.tags),
+            id: a.article_id,
+            slug: a.slug,
+            title: a.title,
+            summary: a.summary,
+            body: a.body,
+            category_id: a.category_id,
+            cover_media_id: a.cover_media_id,
+            event_date: a.event_date,
+            author_name: a.author_name,
+            published_at: utc(a.published_at),
+            updated_at: utc(a.updated_at),
+        }
+    }
+}
+
+/// A list entry (no body). Search results add `snippet`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicArticleSummary {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub category_id: String,
+    pub tags: Vec<String>,
+    pub cover_media_id: Option<String>,
+    pub event_date: Option<NaiveDate>,
+    pub author_name: String,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Search only: the matching passage, HTML-escaped, matches in `<mark>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+}
+
+impl From<PublicSummary> for PublicArticleSummary {
+    fn from(a: PublicSummary) -> Self {
+        PublicArticleSummary {
+            tags: articles::tags_of(&a.tags),
+            id: a.article_id,
+            slug: a.slug,
+            title: a.title,
+            summary: a.summary,
+            category_id: a.category_id,
+            cover_media_id: a.cover_media_id,
+            event_date: a.event_date,
+            author_name: a.author_name,
+            published_at: utc(a.published_at),
+            updated_at: utc(a.updated_at),
+            snippet: None,
+        }
+    }
+}
+
+impl From<SearchHit> for PublicArticleSummary {
+    fn from(hit: SearchHit) -> Self {
+        let mut s = PublicArticleSummary::from(hit.article);
+        s.snippet = Some(hit.snippet);
+        s
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicArticleList {
+    pub items: Vec<PublicArticleSummary>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicListQuery {
+    /// Full-text search, diacritics optional ("ngoai khoa" finds "ngoại khoá"); results are
+    /// ranked by relevance instead of date.
+    pub q: Option<String>,
+    /// Category id or slug.
+    pub category: Option<String>,
+    /// A tag, as written or as its slug.
+    pub tag: Option<String>,
+    /// Published on or after this day (Asia/Ho_Chi_Minh).
+    pub from: Option<NaiveDate>,
+    /// Published on or before this day (Asia/Ho_Chi_Minh).
+    pub to: Option<NaiveDate>,
+    pub cursor: Option<String>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<usize>,
+}
+
+/// The start of a calendar day in Vietnam (UTC+7, no daylight saving), in UTC.
+fn day_start_utc(day: NaiveDate) -> NaiveDateTime {
+    day.and_hms_opt(0, 0, 0).expect("midnight exists") - chrono::Duration::hours(7)
+}
+
+/// Published articles, newest first, or ranked by relevance with `q`.
+#[utoipa::path(
+    tag = "articles",
+    params(PublicListQuery),
+    responses(
+        (status = 200, description = "One page of published articles", body = PublicArticleList),
+        (status = 400, description = "Bad filter, limit or cursor", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles")]
+pub async fn list_articles(
+    state: web::Data<AppState>,
+    query: web::Query<PublicListQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let (after, limit) = page_request(q.cursor.as_deref(), q.limit)?;
+    for (name, value) in [("q", &q.q), ("category", &q.category), ("tag", &q.tag)] {
+        if value
+            .as_deref()
+            .is_some_and(|v| v.contains('\0') || v.chars().count() > 200)
+        {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                Text::new(
+                    format!("Tham số `{name}` không hợp lệ."),
+                    format!("Query parameter `{name}` is invalid."),
+                ),
+            ));
+        }
+    }
+    let body = state
+        .db(move |conn| {
+            let category_id = match &q.category {
+                None => None,
+                Some(c) => match public_articles::category_id(conn, c)? {
+                    Some(id) => Some(id),
+                    // An unknown category has no articles.
+                    None => {
+                        return Ok(PublicArticleList {
+                            items: Vec::new(),
+                            next_cursor: None,
+                        });
+                    }
+                },
+            };
+            if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
+                let offset = match &after {
+                    None => 0,
+                    Some(o) => o
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|o| (0..10_000).contains(o))
+                        .ok_or_else(super::invalid_cursor)?,
+                };
+                let page =
+                    public_articles::search(conn, text, category_id.as_deref(), offset, limit)?;
+                return Ok(PublicArticleList {
+                    next_cursor: page.next_after.as_deref().map(encode_cursor),
+                    items: page.items.into_iter().map(Into::into).collect(),
+                });
+            }
+            let after = match after {
+                None => None,
+                Some(key) => {
+                    Some(articles::parse_page_key(&key).ok_or_else(super::invalid_cursor)?)
+                }
+            };
+            let filter = PublicFilter {
+                category_id,
+                tag: q.tag.as_deref().map(slugify),
+                published_from: q.from.map(day_start_utc),
+                published_before: q.to.and_then(|d| d.succ_opt()).map(day_start_utc),
+            };
+            let page = public_articles::list(conn, &filter, after, limit)?;
+            Ok(PublicArticleList {
+                next_cursor: page.next_after.as_deref().map(encode_cursor),
+                items: page.items.into_iter().map(Into::into).collect(),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
+        .json(body))
+}
+
+/// A published article by id or slug. An old slug redirects (301) to the current one.
+#[utoipa::path(
+    tag = "articles",
+    params(("id" = String, Path, description = "Article id or slug")),
+    responses(
+        (status = 200, description = "The published article", body = PublicArticleResponse),
+        (status = 301, description = "An old slug: `Location` names the current URL"),
+        (status = 404, description = "No published article there", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{id}")]
+pub async fn get_article(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let found = state
+        .db(move |conn| public_articles::get(conn, &id))
+        .await?;
+    Ok(match found {
+        Lookup::Found(a) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
+            .json(PublicArticleResponse::from(a)),
+        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
+            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
+            .finish(),
+    })
+}

@@ -1,0 +1,149 @@
+//! Article bodies: HTML sanitised on write with an allow-list (Quy chế Điều 12). What is stored is
+//! what is served, and sanitising twice changes nothing.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use ammonia::Builder;
+
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let tags: HashSet<&str> = [
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "p",
+        "br",
+        "hr",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "sub",
+        "sup",
+        "small",
+        "mark",
+        "blockquote",
+        "q",
+        "cite",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "a",
+        "img",
+        "figure",
+        "figcaption",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "abbr",
+        "span",
+    ]
+    .into_iter()
+    .collect();
+    let mut b = Builder::default();
+    b.tags(tags)
+        .generic_attributes(HashSet::from(["title", "lang"]))
+        .tag_attributes(
+            [
+                ("a", HashSet::from(["href"])),
+                ("img", HashSet::from(["src", "alt", "width", "height"])),
+                ("th", HashSet::from(["colspan", "rowspan", "scope"])),
+                ("td", HashSet::from(["colspan", "rowspan"])),
+                ("ol", HashSet::from(["start"])),
+                ("abbr", HashSet::new()),
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true);
+    b
+});
+
+/// Cleans an article body: allowed tags and attributes only; no scripts, event handlers, styles
+/// or `javascript:` links.
+pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+/// The visible text of sanitised HTML, for search and summaries.
+pub fn text_of(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_handlers_styles_and_javascript_links_go() {
+        let dirty = r#"<h2 onclick="x()">Tin</h2><script>alert(1)</script>
+            <p style="display:none">ẩn</p><a href="javascript:alert(1)">a</a>
+            <img src="https://x.vn/a.jpg" onerror="x()" alt="Ảnh"><iframe src="//evil"></iframe>"#;
+        let clean = sanitize(dirty);
+        for gone in [
+            "script",
+            "onclick",
+            "onerror",
+            "style",
+            "javascript",
+            "iframe",
+            "alert",
+        ] {
+            assert!(!clean.contains(gone), "{gone} in {clean}");
+        }
+        assert!(clean.contains("<h2>Tin</h2>"));
+        assert!(clean.contains("<p>ẩn</p>"));
+        assert!(clean.contains(r#"alt="Ảnh""#));
+    }
+
+    #[test]
+    fn links_get_rel_and_sanitising_twice_changes_nothing() {
+        let clean = sanitize(
+            r#"<p><a href="https://moet.gov.vn">Bộ GD&amp;ĐT</a> &lt;b&gt;</p><table><tr><td colspan="2">x</td></tr></table>"#,
+        );
+        assert!(clean.contains(r#"rel="noopener noreferrer""#), "{clean}");
+        assert_eq!(sanitize(&clean), clean);
+    }
+
+    #[test]
+    fn text_of_strips_tags_and_entities() {
+        let html = sanitize("<h2>Hội&nbsp;thi</h2><p>Bộ GD&amp;ĐT &lt;2024&gt;</p>");
+        assert_eq!(text_of(&html), "Hội thi Bộ GD&ĐT <2024>");
+    }
+}

@@ -1,0 +1,865 @@
+//! Articles: the working copy, its revisions and its workflow. Every write goes through
+//! `save`, which writes the article, its revision (when the content changed), and the audit and
+//! change-feed entries in one transaction.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::content::{self, Write, require_version};
+use super::{AuditContext, Page};
+use crate::auth::roles::{self, Caller, ItemRef};
+use crate::db::content::{
+    Article, ArticleRevision, ArticleSlug, ContentTransition, PublicArticle, PublicArticleTag,
+};
+use crate::db::schema::{
+    article_revisions, article_slugs, articles, categories, public_article_tags, public_articles,
+    users,
+};
+use crate::db::{DbConnection, new_id, now};
+use crate::domain::text::slugify;
+use crate::domain::workflow::{self, Status, Transition};
+use crate::domain::{html, vietnamese};
+use crate::error::{ApiError, ApiResult, Text};
+
+pub const CONTENT_TYPE: &str = "article";
+
+/// The editable content of an article, already NFC-normalised, checked and sanitised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleFields {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub category_id: String,
+    pub tags: Vec<String>,
+    pub cover_media_id: Option<String>,
+    pub event_date: Option<NaiveDate>,
+    pub slug: String,
+}
+
+/// A change to some fields; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct ArticlePatch {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub category_id: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub cover_media_id: Option<Option<String>>,
+    pub event_date: Option<Option<NaiveDate>>,
+    pub slug: Option<String>,
+}
+
+pub fn status_of(a: &Article) -> Status {
+    Status::parse(&a.status).unwrap_or(Status::Draft)
+}
+
+pub fn tags_of(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn item_ref(a: &Article) -> ItemRef<'_> {
+    ItemRef {
+        author_id: &a.author_id,
+        category_id: &a.category_id,
+        status: status_of(a),
+    }
+}
+
+fn fields_of(a: &Article) -> ArticleFields {
+    ArticleFields {
+        title: a.title.clone(),
+        summary: a.summary.clone(),
+        body: a.body.clone(),
+        category_id: a.category_id.clone(),
+        tags: tags_of(&a.tags),
+        cover_media_id: a.cover_media_id.clone(),
+        event_date: a.event_date,
+        slug: a.slug.clone(),
+    }
+}
+
+fn fields_of_revision(r: &ArticleRevision) -> ArticleFields {
+    ArticleFields {
+        title: r.title.clone(),
+        summary: r.summary.clone(),
+        body: r.body.clone(),
+        category_id: r.category_id.clone(),
+        tags: tags_of(&r.tags),
+        cover_media_id: r.cover_media_id.clone(),
+        event_date: r.event_date,
+        slug: r.slug.clone(),
+    }
+}
+
+/// Body HTML as stored: sanitised by the allow-list.
+pub fn clean_body(body: &str) -> String {
+    html::sanitize(body)
+}
+
+/// Refuses text pasted from a legacy 8-bit Vietnamese font (Điều 6.5).
+pub fn check_encoding(fields: &[(&str, &str)]) -> ApiResult<()> {
+    let bad: Vec<_> = fields
+        .iter()
+        .filter_map(|(name, text)| vietnamese::detect_legacy(text).map(|enc| (*name, enc)))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let err = ApiError::validation(
+        bad.iter()
+            .map(|(name, enc)| {
+                crate::error::FieldError::new(
+                    *name,
+                    "legacy_vietnamese_encoding",
+                    Text::new(
+                        format!(
+                            "Văn bản có vẻ được gõ bằng bảng mã cũ {}; hãy chuyển sang Unicode (POST /api/v1/text/convert-legacy).",
+                            enc.as_str().to_uppercase()
+                        ),
+                        format!(
+                            "The text looks typed in the legacy {} encoding; convert it to Unicode (POST /api/v1/text/convert-legacy).",
+                            enc.as_str().to_uppercase()
+                        ),
+                    ),
+                )
+            })
+            .collect(),
+    );
+    Err(err.with_code(
+        "legacy_vietnamese_encoding",
+        Text::new(
+            "Văn bản không ở dạng Unicode TCVN 6909:2001 mà ở bảng mã cũ (TCVN3/VNI).",
+            "Text is in a legacy Vietnamese encoding (TCVN3/VNI), not TCVN 6909:2001 Unicode.",
+        ),
+    ))
+}
+
+fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Article> {
+    Ok(articles::table
+        .find(id)
+        .select(Article::as_select())
+        .first(conn)?)
+}
+
+/// Loads the working copy if the caller may see it; a 404 otherwise, as if it did not exist.
+pub fn load_visible(conn: &mut DbConnection, caller: &Caller<'_>, id: &str) -> ApiResult<Article> {
+    let article = load(conn, id)?;
+    if !roles::can_see_working_copy(caller, &item_ref(&article)) {
+        return Err(ApiError::not_found());
+    }
+    Ok(article)
+}
+
+/// Where an id or slug leads among working copies.
+pub enum Lookup<T> {
+    Found(T),
+    /// An old slug: the item now lives at this slug.
+    Moved(String),
+}
+
+pub fn find_visible(
+    conn: &mut DbConnection,
+    caller: &Caller<'_>,
+    id_or_slug: &str,
+) -> ApiResult<Lookup<Article>> {
+    let found: Option<Article> = articles::table
+        .filter(
+            articles::id
+                .eq(id_or_slug)
+                .or(articles::slug.eq(id_or_slug)),
+        )
+        .select(Article::as_select())
+        .first(conn)
+        .optional()?;
+    let article = match found {
+        Some(a) => a,
+        None => {
+            let owner: Option<String> = article_slugs::table
+                .find(id_or_slug)
+                .select(article_slugs::article_id)
+                .first(conn)
+                .optional()?;
+            let Some(owner) = owner else {
+                return Err(ApiError::not_found());
+            };
+            let a = load_visible(conn, caller, &owner)?;
+            return Ok(Lookup::Moved(a.slug));
+        }
+    };
+    if !roles::can_see_working_copy(caller, &item_ref(&article)) {
+        return Err(ApiError::not_found());
+    }
+    Ok(Lookup::Found(article))
+}
+
+fn ensure_category(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
+    let n: i64 = categories::table
+        .filter(categories::id.eq(id))
+        .count()
+        .get_result(conn)?;
+    if n == 0 {
+        return Err(ApiError::field(
+            "category_id",
+            "unknown_category",
+            Text::new("Không có chuyên mục này.", "No such category."),
+        ));
+    }
+    Ok(())
+}
+
+fn slug_owner(conn: &mut DbConnection, slug: &str) -> ApiResult<Option<String>> {
+    let current: Option<String> = articles::table
+        .filter(articles::slug.eq(slug))
+        .select(articles::id)
+        .first(conn)
+        .optional()?;
+    if current.is_some() {
+        return Ok(current);
+    }
+    Ok(article_slugs::table
+        .find(slug)
+        .select(article_slugs::article_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// A slug for a new article: the one asked for (409 if another article has or had it), or one
+/// folded from the title, numbered until free.
+fn choose_slug(
+    conn: &mut DbConnection,
+    asked: Option<&str>,
+    title: &str,
+    own_id: Option<&str>,
+) -> ApiResult<String> {
+    if let Some(slug) = asked {
+        return match slug_owner(conn, slug)? {
+            Some(owner) if Some(owner.as_str()) != own_id => Err(ApiError::conflict(
+                "slug_taken",
+                Text::new(
+                    "Đường dẫn (slug) này đã được bài khác dùng.",
+                    "Another article uses or used this slug.",
+                ),
+            )),
+            _ => Ok(slug.to_owned()),
+        };
+    }
+    let base = {
+        let s = slugify(title);
+        let s: String = s.chars().take(100).collect();
+        let s = s.trim_end_matches('-').to_owned();
+        if s.is_empty() {
+            "bai-viet".to_owned()
+        } else {
+            s
+        }
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while slug_owner(conn, &candidate)?.is_some() {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+fn remember_slug(conn: &mut DbConnection, slug: &str, article_id: &str) -> ApiResult<()> {
+    let known: i64 = article_slugs::table
+        .filter(article_slugs::slug.eq(slug))
+        .count()
+        .get_result(conn)?;
+    if known == 0 {
+        diesel::insert_into(article_slugs::table)
+            .values(ArticleSlug {
+                slug: slug.to_owned(),
+                article_id: article_id.to_owned(),
+                created_at: now(),
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn insert_revision(
+    conn: &mut DbConnection,
+    article: &Article,
+    editor_id: &str,
+    note: &str,
+) -> ApiResult<()> {
+    diesel::insert_into(article_revisions::table)
+        .values(ArticleRevision {
+            id: new_id(),
+            article_id: article.id.clone(),
+            number: article.revision,
+            slug: article.slug.clone(),
+            category_id: article.category_id.clone(),
+            title: article.title.clone(),
+            summary: article.summary.clone(),
+            body: article.body.clone(),
+            tags: article.tags.clone(),
+            cover_media_id: article.cover_media_id.clone(),
+            event_date: article.event_date,
+            editor_id: editor_id.to_owned(),
+            note: note.to_owned(),
+            created_at: article.updated_at,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Writes the whole row, only if nobody changed it since `expected_version` was read.
+fn save(conn: &mut DbConnection, article: &Article, expected_version: i32) -> ApiResult<()> {
+    let updated = diesel::update(
+        articles::table
+            .find(&article.id)
+            .filter(articles::version.eq(expected_version)),
+    )
+    .set((
+        articles::slug.eq(&article.slug),
+        articles::status.eq(&article.status),
+        articles::category_id.eq(&article.category_id),
+        articles::title.eq(&article.title),
+        articles::summary.eq(&article.summary),
+        articles::body.eq(&article.body),
+        articles::tags.eq(&article.tags),
+        articles::cover_media_id.eq(&article.cover_media_id),
+        articles::event_date.eq(article.event_date),
+        articles::revision.eq(article.revision),
+        articles::version.eq(article.version),
+        articles::publish_at.eq(article.publish_at),
+        articles::first_published_at.eq(article.first_published_at),
+        articles::published_revision.eq(article.published_revision),
+        articles::updated_at.eq(article.updated_at),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::precondition_failed());
+    }
+    Ok(())
+}
+
+fn apply(article: &mut Article, fields: &ArticleFields) {
+    article.title = fields.title.clone();
+    article.summary = fields.summary.clone();
+    article.body = fields.body.clone();
+    article.category_id = fields.category_id.clone();
+    article.tags = serde_json::to_string(&fields.tags).unwrap_or_else(|_| "[]".into());
+    article.cover_media_id = fields.cover_media_id.clone();
+    article.event_date = fields.event_date;
+    article.slug = fields.slug.clone();
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    caller: &Caller<'_>,
+    mut fields: ArticleFields,
+    asked_slug: Option<String>,
+    note: &str,
+) -> ApiResult<Article> {
+    if !roles::can_create_content(caller.role) {
+        return Err(ApiError::forbidden());
+    }
+    conn.transaction(|conn| {
+        ensure_category(conn, &fields.category_id)?;
+        let id = new_id();
+        fields.slug = choose_slug(conn, asked_slug.as_deref(), &fields.title, None)?;
+        let at = now();
+        let mut article = Article {
+            id: id.clone(),
+            slug: String::new(),
+            status: Status::Draft.as_str().to_owned(),
+            category_id: String::new(),
+            author_id: caller.id.to_owned(),
+            title: String::new(),
+            summary: String::new(),
+            body: String::new(),
+            tags: String::new(),
+            cover_media_id: None,
+            event_date: None,
+            revision: 1,
+            version: 1,
+            publish_at: None,
+            first_published_at: None,
+            published_revision: None,
+            created_at: at,
+            updated_at: at,
+        };
+        apply(&mut article, &fields);
+        diesel::insert_into(articles::table).values(&article).execute(conn)?;
+        remember_slug(conn, &article.slug, &id)?;
+        insert_revision(conn, &article, caller.id, note)?;
+        content::record_write(conn, ctx, Write {
+            content_type: CONTENT_TYPE,
+            content_id: &id,
+            action: "create",
+            detail: json!({ "title": article.title, "category_id": article.category_id, "revision": 1 }),
+        })?;
+        Ok(article)
+    })
+}
+
+/// Saves a change as a new revision. Editing an approved, scheduled or published article sends it
+/// back for review; the public keeps the published revision meanwhile.
+pub fn update(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    caller: &Caller<'_>,
+    id: &str,
+    if_match: i32,
+    patch: ArticlePatch,
+    note: &str,
+) -> ApiResult<Article> {
+    conn.transaction(|conn| {
+        let current = load_visible(conn, caller, id)?;
+        if !roles::can_edit(caller, &item_ref(&current)) {
+            return Err(ApiError::forbidden());
+        }
+        require_version(current.version, if_match)?;
+        let old = fields_of(&current);
+        let slug = match patch.slug {
+            Some(s) if s != old.slug => choose_slug(conn, Some(&s), "", Some(id))?,
+            _ => old.slug.clone(),
+        };
+        let new = ArticleFields {
+            title: patch.title.unwrap_or_else(|| old.title.clone()),
+            summary: patch.summary.unwrap_or_else(|| old.summary.clone()),
+            body: patch.body.unwrap_or_else(|| old.body.clone()),
+            category_id: patch.category_id.unwrap_or_else(|| old.category_id.clone()),
+            tags: patch.tags.unwrap_or_else(|| old.tags.clone()),
+            cover_media_id: patch
+                .cover_media_id
+                .unwrap_or_else(|| old.cover_media_id.clone()),
+            event_date: patch.event_date.unwrap_or(old.event_date),
+            slug,
+        };
+        if new == old {
+            return Ok(current);
+        }
+        if new.category_id != old.category_id {
+            ensure_category(conn, &new.category_id)?;
+        }
+        write_new_revision(conn, ctx, caller.id, current, &old, new, "update", note)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_new_revision(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    editor_id: &str,
+    current: Article,
+    old: &ArticleFields,
+    new: ArticleFields,
+    action: &str,
+    note: &str,
+) -> ApiResult<Article> {
+    let mut article = current.clone();
+    apply(&mut article, &new);
+    let from = status_of(&current);
+    let to = workflow::after_edit(from);
+    article.status = to.as_str().to_owned();
+    if from == Status::Scheduled {
+        article.publish_at = None;
+    }
+    article.revision += 1;
+    article.version += 1;
+    article.updated_at = now();
+    save(conn, &article, current.version)?;
+    if new.slug != old.slug {
+        remember_slug(conn, &new.slug, &article.id)?;
+    }
+    insert_revision(conn, &article, editor_id, note)?;
+    let changed: Vec<&str> = [
+        ("title", new.title != old.title),
+        ("summary", new.summary != old.summary),
+        ("body", new.body != old.body),
+        ("category_id", new.category_id != old.category_id),
+        ("tags", new.tags != old.tags),
+        ("cover_media_id", new.cover_media_id != old.cover_media_id),
+        ("event_date", new.event_date != old.event_date),
+        ("slug", new.slug != old.slug),
+    ]
+    .into_iter()
+    .filter_map(|(name, differs)| differs.then_some(name))
+    .collect();
+    content::record_write(
+        conn,
+        ctx,
+        Write {
+            content_type: CONTENT_TYPE,
+            content_id: &article.id,
+            action,
+            detail: json!({ "changed": changed, "revision": article.revision, "status": article.status }),
+        },
+    )?;
+    if from != to {
+        content::record_transition(
+            conn,
+            ctx,
+            CONTENT_TYPE,
+            &article.id,
+            Transition::Reopen,
+            from,
+            to,
+            article.revision,
+            note,
+        )?;
+    }
+    Ok(article)
+}
+
+fn invalid_transition(t: Transition, from: Status) -> ApiError {
+    ApiError::conflict(
+        "invalid_transition",
+        Text::new(
+            format!(
+                "Không thể `{}` một bài đang ở trạng thái `{}`.",
+                t.as_str(),
+                from.as_str()
+            ),
+            format!(
+                "Cannot `{}` an article that is `{}`.",
+                t.as_str(),
+                from.as_str()
+            ),
+        ),
+    )
+}
+
+/// Moves an article through the workflow. `publish_at` in the future schedules a publication.
+#[allow(clippy::too_many_arguments)]
+pub fn transition(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    caller: &Caller<'_>,
+    id: &str,
+    if_match: i32,
+    t: Transition,
+    comment: &str,
+    publish_at: Option<NaiveDateTime>,
+) -> ApiResult<Article> {
+    conn.transaction(|conn| {
+        let current = load_visible(conn, caller, id)?;
+        if !roles::can_transition(caller, &item_ref(&current), t) {
+            return Err(ApiError::forbidden());
+        }
+        require_version(current.version, if_match)?;
+        if t.needs_comment() && comment.trim().is_empty() {
+            return Err(ApiError::field(
+                "comment",
+                "required",
+                Text::new(
+                    "Hãy ghi lý do để người viết biết cần sửa gì.",
+                    "Give a reason, so the author knows what to change.",
+                ),
+            ));
+        }
+        apply_transition(conn, ctx, current, t, comment, publish_at)
+    })
+}
+
+fn apply_transition(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    current: Article,
+    t: Transition,
+    comment: &str,
+    publish_at: Option<NaiveDateTime>,
+) -> ApiResult<Article> {
+    let at = now();
+    let from = status_of(&current);
+    let scheduled = t == Transition::Publish && publish_at.is_some_and(|p| p > at);
+    let live = current.published_revision.is_some();
+    let to = workflow::next(from, t, scheduled, live).ok_or_else(|| invalid_transition(t, from))?;
+    let mut article = current.clone();
+    article.status = to.as_str().to_owned();
+    article.version += 1;
+    article.updated_at = at;
+    let mut public_change = false;
+    match (t, to) {
+        (_, Status::Scheduled) => article.publish_at = publish_at,
+        (Transition::Publish | Transition::PublishScheduled, Status::Published) => {
+            article.publish_at = None;
+            article.published_revision = Some(article.revision);
+            article.first_published_at = article.first_published_at.or(Some(at));
+            publish(conn, &article)?;
+            public_change = true;
+        }
+        (Transition::Unpublish | Transition::Archive, _) => {
+            article.publish_at = None;
+            if article.published_revision.take().is_some() {
+                withdraw(conn, &article.id)?;
+                public_change = true;
+            }
+        }
+        _ => {}
+    }
+    save(conn, &article, current.version)?;
+    content::record_transition(
+        conn,
+        ctx,
+        CONTENT_TYPE,
+        &article.id,
+        t,
+        from,
+        to,
+        article.revision,
+        comment,
+    )?;
+    content::record_write(
+        conn,
+        ctx,
+        Write {
+            content_type: CONTENT_TYPE,
+            content_id: &article.id,
+            action: t.as_str(),
+            detail: json!({
+                "from": from.as_str(), "to": to.as_str(), "revision": article.revision,
+                "comment": comment, "public_change": public_change,
+                "publish_at": article.publish_at.map(|p| p.and_utc().to_rfc3339()),
+            }),
+        },
+    )?;
+    Ok(article)
+}
+
+/// Puts the article's current revision on the public site (replacing any earlier one).
+fn publish(conn: &mut DbConnection, article: &Article) -> ApiResult<()> {
+    let author_name: String = users::table
+        .find(&article.author_id)
+        .select(users::display_name)
+        .first(conn)?;
+    let first = article.first_published_at.unwrap_or(article.updated_at);
+    withdraw(conn, &article.id)?;
+    let tags = tags_of(&article.tags);
+    let text = html::text_of(&article.body);
+    let search_text = vietnamese::fold(&format!(
+        "{}\n{}\n{}\n{}",
+        article.title,
+        article.summary,
+        text,
+        tags.join(" ")
+    ));
+    diesel::insert_into(public_articles::table)
+        .values(PublicArticle {
+            article_id: article.id.clone(),
+            slug: article.slug.clone(),
+            category_id: article.category_id.clone(),
+            author_name,
+            title: article.title.clone(),
+            summary: article.summary.clone(),
+            body: article.body.clone(),
+            tags: article.tags.clone(),
+            cover_media_id: article.cover_media_id.clone(),
+            event_date: article.event_date,
+            revision: article.revision,
+            published_at: first,
+            updated_at: article.updated_at,
+            search_text,
+        })
+        .execute(conn)?;
+    let mut slugs: Vec<String> = tags
+        .iter()
+        .map(|t| slugify(t))
+        .filter(|t| !t.is_empty())
+        .collect();
+    slugs.sort();
+    slugs.dedup();
+    for tag in slugs {
+        diesel::insert_into(public_article_tags::table)
+            .values(PublicArticleTag {
+                article_id: article.id.clone(),
+                tag,
+                published_at: first,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn withdraw(conn: &mut DbConnection, article_id: &str) -> ApiResult<()> {
+    diesel::delete(
+        public_article_tags::table.filter(public_article_tags::article_id.eq(article_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(public_articles::table.find(article_id)).execute(conn)?;
+    Ok(())
+}
+
+/// Publishes every scheduled article whose time has come; returns how many. Safe to run on
+/// several instances at once: each article is claimed by its version.
+pub fn publish_due(conn: &mut DbConnection) -> ApiResult<usize> {
+    let due: Vec<String> = articles::table
+        .filter(articles::status.eq(Status::Scheduled.as_str()))
+        .filter(articles::publish_at.le(now()))
+        .select(articles::id)
+        .load(conn)?;
+    let ctx = AuditContext {
+        actor_id: None,
+        actor_role: Some("scheduler".into()),
+        client_addr: None,
+    };
+    let mut published = 0;
+    for id in due {
+        let result = conn.transaction(|conn| {
+            let current = load(conn, &id)?;
+            if status_of(&current) != Status::Scheduled {
+                return Ok(false);
+            }
+            apply_transition(conn, &ctx, current, Transition::PublishScheduled, "", None)
+                .map(|_| true)
+        });
+        match result {
+            Ok(true) => published += 1,
+            Ok(false) => {}
+            // Another instance got there first.
+            Err(e) if e.code() == "precondition_failed" => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(published)
+}
+
+pub fn revisions(
+    conn: &mut DbConnection,
+    caller: &Caller<'_>,
+    id: &str,
+) -> ApiResult<Vec<ArticleRevision>> {
+    load_visible(conn, caller, id)?;
+    Ok(article_revisions::table
+        .filter(article_revisions::article_id.eq(id))
+        .order(article_revisions::number.desc())
+        .select(ArticleRevision::as_select())
+        .load(conn)?)
+}
+
+pub fn revision(
+    conn: &mut DbConnection,
+    caller: &Caller<'_>,
+    id: &str,
+    number: i32,
+) -> ApiResult<ArticleRevision> {
+    load_visible(conn, caller, id)?;
+    Ok(article_revisions::table
+        .filter(article_revisions::article_id.eq(id))
+        .filter(article_revisions::number.eq(number))
+        .select(ArticleRevision::as_select())
+        .first(conn)?)
+}
+
+/// Makes an old revision's content current again, as a new revision.
+pub fn restore(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    caller: &Caller<'_>,
+    id: &str,
+    if_match: i32,
+    number: i32,
+) -> ApiResult<Article> {
+    conn.transaction(|conn| {
+        let current = load_visible(conn, caller, id)?;
+        if !roles::can_edit(caller, &item_ref(&current)) {
+            return Err(ApiError::forbidden());
+        }
+        require_version(current.version, if_match)?;
+        let old_rev = revision(conn, caller, id, number)?;
+        let old = fields_of(&current);
+        let mut new = fields_of_revision(&old_rev);
+        // The slug stays: restoring content must not break links.
+        new.slug = old.slug.clone();
+        if new.category_id != old.category_id {
+            ensure_category(conn, &new.category_id)?;
+        }
+        let note = format!("restored revision {number}");
+        write_new_revision(conn, ctx, caller.id, current, &old, new, "restore", &note)
+    })
+}
+
+pub fn history(
+    conn: &mut DbConnection,
+    caller: &Caller<'_>,
+    id: &str,
+) -> ApiResult<Vec<ContentTransition>> {
+    load_visible(conn, caller, id)?;
+    content::transitions(conn, CONTENT_TYPE, id)
+}
+
+/// Filters of the editorial list.
+#[derive(Debug, Default)]
+pub struct StaffFilter {
+    pub status: Option<Status>,
+    pub category_id: Option<String>,
+    pub mine: bool,
+    pub awaiting_my_review: bool,
+}
+
+/// Working copies the caller may see, most recently changed first.
+pub fn list_staff(
+    conn: &mut DbConnection,
+    caller: &Caller<'_>,
+    filter: &StaffFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: usize,
+) -> ApiResult<Page<Article>> {
+    use crate::auth::Role;
+    let mut q = articles::table.select(Article::as_select()).into_boxed();
+    match caller.role {
+        Role::Principal | Role::EditorInChief | Role::DeputyEditor => {}
+        Role::BoardMember => {
+            q = q.filter(
+                articles::author_id
+                    .eq(caller.id.to_owned())
+                    .or(articles::category_id.eq_any(caller.categories.to_vec())),
+            )
+        }
+        Role::Contributor => q = q.filter(articles::author_id.eq(caller.id.to_owned())),
+        _ => return Err(ApiError::forbidden()),
+    }
+    if let Some(status) = filter.status {
+        q = q.filter(articles::status.eq(status.as_str()));
+    }
+    if let Some(cat) = &filter.category_id {
+        q = q.filter(articles::category_id.eq(cat.clone()));
+    }
+    if filter.mine {
+        q = q.filter(articles::author_id.eq(caller.id.to_owned()));
+    }
+    if filter.awaiting_my_review {
+        q = q.filter(articles::status.eq(Status::Submitted.as_str()));
+        match caller.role {
+            Role::EditorInChief | Role::DeputyEditor => {}
+            Role::BoardMember => {
+                q = q
+                    .filter(articles::category_id.eq_any(caller.categories.to_vec()))
+                    .filter(articles::author_id.ne(caller.id.to_owned()))
+            }
+            _ => q = q.filter(articles::id.eq("")),
+        }
+    }
+    if let Some((t, id)) = after {
+        q = q.filter(
+            articles::updated_at
+                .lt(t)
+                .or(articles::updated_at.eq(t).and(articles::id.lt(id))),
+        );
+    }
+    let rows: Vec<Article> = q
+        .order((articles::updated_at.desc(), articles::id.desc()))
+        .limit(limit as i64 + 1)
+        .load(conn)?;
+    Ok(Page::from_rows(rows, limit, |a| {
+        page_key(a.updated_at, &a.id)
+    }))
+}
+
+/// The sort key of a time-ordered page: microseconds since the epoch and the id.
+pub fn page_key(t: NaiveDateTime, id: &str) -> String {
+    format!("{}|{id}", t.and_utc().timestamp_micros())
+}
+
+pub fn parse_page_key(key: &str) -> Option<(NaiveDateTime, String)> {
+    let (micros, id) = key.split_once('|')?;
+    let t = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    (!id.is_empty()).then(|| (t, id.to_owned()))
+}

@@ -1,0 +1,128 @@
+//! What every content write records, whatever the kind (articles now; documents, procedures and
+//! resources later). A kind's service calls `record_write` inside the transaction that changes
+//! the item and writes its revision, so the item, its revision, its audit entry and its
+//! change-feed entry commit together or not at all.
+
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::{AuditContext, audit};
+use crate::db::content::{ContentTransition, NewChange};
+use crate::db::schema::{change_feed, content_transitions};
+use crate::db::{DbConnection, new_id, now};
+use crate::domain::workflow::{Status, Transition};
+use crate::error::{ApiError, ApiResult};
+
+/// One content write, as the audit log and the change feed see it.
+pub struct Write<'a> {
+    pub content_type: &'a str,
+    pub content_id: &'a str,
+    /// `create`, `update`, `restore`, or a transition name (`submit`, `publish`, …).
+    pub action: &'a str,
+    /// What changed, for the audit log.
+    pub detail: Value,
+}
+
+/// Records the audit entry and the change-feed entry of a content write.
+pub fn record_write(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    write: Write<'_>,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        ctx,
+        &format!("{}.{}", write.content_type, write.action),
+        write.content_type,
+        write.content_id,
+        write.detail,
+    )?;
+    diesel::insert_into(change_feed::table)
+        .values(NewChange {
+            content_type: write.content_type.to_owned(),
+            content_id: write.content_id.to_owned(),
+            action: write.action.to_owned(),
+            at: now(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a workflow step: who moved the item from where to where, and why.
+#[allow(clippy::too_many_arguments)]
+pub fn record_transition(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    content_type: &str,
+    content_id: &str,
+    transition: Transition,
+    from: Status,
+    to: Status,
+    revision: i32,
+    comment: &str,
+) -> ApiResult<()> {
+    diesel::insert_into(content_transitions::table)
+        .values(ContentTransition {
+            id: new_id(),
+            content_type: content_type.to_owned(),
+            content_id: content_id.to_owned(),
+            action: transition.as_str().to_owned(),
+            from_status: from.as_str().to_owned(),
+            to_status: to.as_str().to_owned(),
+            revision,
+            actor_id: ctx.actor_id.clone(),
+            actor_role: ctx.actor_role.clone(),
+            comment: comment.to_owned(),
+            at: now(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn transitions(
+    conn: &mut DbConnection,
+    content_type: &str,
+    content_id: &str,
+) -> ApiResult<Vec<ContentTransition>> {
+    Ok(content_transitions::table
+        .filter(content_transitions::content_type.eq(content_type))
+        .filter(content_transitions::content_id.eq(content_id))
+        .order((content_transitions::at, content_transitions::id))
+        .select(ContentTransition::as_select())
+        .load(conn)?)
+}
+
+/// The strong ETag of a content item's working copy.
+pub fn etag(version: i32) -> String {
+    format!("\"v{version}\"")
+}
+
+/// The version an `If-Match` value names, if it is one of ours.
+pub fn parse_etag(value: &str) -> Option<i32> {
+    value
+        .trim()
+        .strip_prefix("\"v")
+        .and_then(|v| v.strip_suffix('"'))
+        .and_then(|v| v.parse().ok())
+}
+
+/// Checks the caller edited the current version (no lost update).
+pub fn require_version(current: i32, expected: i32) -> ApiResult<()> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(ApiError::precondition_failed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_round_trip() {
+        assert_eq!(parse_etag(&etag(12)), Some(12));
+        assert_eq!(parse_etag("W/\"v12\""), None);
+        assert_eq!(parse_etag("\"12\""), None);
+    }
+}

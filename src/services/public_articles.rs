@@ -1,0 +1,327 @@
+//! What anonymous readers see: only the public projection (published revisions), never a
+//! working copy. Lists are ordered newest first on an index; search is ranked per backend.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::Page;
+use super::articles::{Lookup, page_key};
+use crate::db::DbConnection;
+use crate::db::content::PublicArticle;
+use crate::db::schema::{article_slugs, categories, public_article_tags, public_articles};
+use crate::domain::html;
+use crate::domain::vietnamese::fold;
+use crate::error::{ApiError, ApiResult};
+
+/// A list entry: everything but the body.
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = public_articles)]
+pub struct PublicSummary {
+    pub article_id: String,
+    pub slug: String,
+    pub category_id: String,
+    pub author_name: String,
+    pub title: String,
+    pub summary: String,
+    pub tags: String,
+    pub cover_media_id: Option<String>,
+    pub event_date: Option<NaiveDate>,
+    pub published_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct PublicFilter {
+    pub category_id: Option<String>,
+    /// A tag, folded to its slug.
+    pub tag: Option<String>,
+    pub published_from: Option<NaiveDateTime>,
+    pub published_before: Option<NaiveDateTime>,
+}
+
+/// Finds a published article by id or slug; an old slug answers where it moved.
+pub fn get(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Lookup<PublicArticle>> {
+    let found: Option<PublicArticle> = public_articles::table
+        .filter(
+            public_articles::article_id
+                .eq(id_or_slug)
+                .or(public_articles::slug.eq(id_or_slug)),
+        )
+        .select(PublicArticle::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(a) = found {
+        return Ok(Lookup::Found(a));
+    }
+    let moved: Option<String> = article_slugs::table
+        .inner_join(
+            public_articles::table.on(public_articles::article_id.eq(article_slugs::article_id)),
+        )
+        .filter(article_slugs::slug.eq(id_or_slug))
+        .select(public_articles::slug)
+        .first(conn)
+        .optional()?;
+    moved.map(Lookup::Moved).ok_or_else(ApiError::not_found)
+}
+
+/// Resolves a category given by id or slug.
+pub fn category_id(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Option<String>> {
+    Ok(categories::table
+        .filter(
+            categories::id
+                .eq(id_or_slug)
+                .or(categories::slug.eq(id_or_slug)),
+        )
+        .select(categories::id)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &PublicFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: usize,
+) -> ApiResult<Page<PublicSummary>> {
+    let rows: Vec<PublicSummary> = if let Some(tag) = &filter.tag {
+        // Walk the tag's own index in publication order.
+        let mut q = public_article_tags::table
+            .inner_join(public_articles::table)
+            .filter(public_article_tags::tag.eq(tag.clone()))
+            .select(PublicSummary::as_select())
+            .into_boxed();
+        if let Some(c) = &filter.category_id {
+            q = q.filter(public_articles::category_id.eq(c.clone()));
+        }
+        if let Some(from) = filter.published_from {
+            q = q.filter(public_article_tags::published_at.ge(from));
+        }
+        if let Some(before) = filter.published_before {
+            q = q.filter(public_article_tags::published_at.lt(before));
+        }
+        if let Some((t, id)) = after {
+            q = q.filter(
+                public_article_tags::published_at
+                    .lt(t)
+                    .or(public_article_tags::published_at
+                        .eq(t)
+                        .and(public_article_tags::article_id.lt(id))),
+            );
+        }
+        q.order((
+            public_article_tags::published_at.desc(),
+            public_article_tags::article_id.desc(),
+        ))
+        .limit(limit as i64 + 1)
+        .load(conn)?
+    } else {
+        let mut q = public_articles::table
+            .select(PublicSummary::as_select())
+            .into_boxed();
+        if let Some(c) = &filter.category_id {
+            q = q.filter(public_articles::category_id.eq(c.clone()));
+        }
+        if let Some(from) = filter.published_from {
+            q = q.filter(public_articles::published_at.ge(from));
+        }
+        if let Some(before) = filter.published_before {
+            q = q.filter(public_articles::published_at.lt(before));
+        }
+        if let Some((t, id)) = after {
+            q = q.filter(
+                public_articles::published_at
+                    .lt(t)
+                    .or(public_articles::published_at
+                        .eq(t)
+                        .and(public_articles::article_id.lt(id))),
+            );
+        }
+        q.order((
+            public_articles::published_at.desc(),
+            public_articles::article_id.desc(),
+        ))
+        .limit(limit as i64 + 1)
+        .load(conn)?
+    };
+    Ok(Page::from_rows(rows, limit, |a| {
+        page_key(a.published_at, &a.article_id)
+    }))
+}
+
+/// A ranked search hit with the passage that matched.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub article: PublicSummary,
+    pub snippet: String,
+}
+
+/// Query words, folded the way the index was: "Ngoại khoá!" → ["ngoai", "khoa"].
+pub fn query_terms(q: &str) -> Vec<String> {
+    fold(q)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(12)
+        .map(str::to_owned)
+        .collect()
+}
+
+const SEARCH_COLUMNS: &str = "p.article_id, p.slug, p.category_id, p.author_name, p.title, \
+     p.summary, p.tags, p.cover_media_id, p.event_date, p.published_at, p.updated_at";
+
+/// Ranked full-text search: every word must match, diacritics and case ignored both ways.
+/// Pages by offset (ranking has no stable key to continue after).
+pub fn search(
+    conn: &mut DbConnection,
+    q: &str,
+    category_id: Option<&str>,
+    offset: i64,
+    limit: usize,
+) -> ApiResult<Page<SearchHit>> {
+    let terms = query_terms(q);
+    if terms.is_empty() {
+        return Ok(Page {
+            items: Vec::new(),
+            next_after: None,
+        });
+    }
+    let category = category_id.unwrap_or("").to_owned();
+    let fetch = limit as i64 + 1;
+    let rows: Vec<PublicSummary> = match conn {
+        DbConnection::Sqlite(c) => {
+            let matcher = terms
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect::<Vec<_>>()
+                .join(" ");
+            diesel::sql_query(format!(
+                "SELECT {SEARCH_COLUMNS} FROM public_articles_fts f \
+                 JOIN public_articles p ON p.rowid = f.rowid \
+                 WHERE public_articles_fts MATCH ? AND (? = '' OR p.category_id = ?) \
+                 ORDER BY bm25(public_articles_fts), p.published_at DESC, p.article_id DESC \
+                 LIMIT ? OFFSET ?"
+            ))
+            .bind::<Text, _>(matcher)
+            .bind::<Text, _>(&category)
+            .bind::<Text, _>(&category)
+            .bind::<BigInt, _>(fetch)
+            .bind::<BigInt, _>(offset)
+            .load(c)?
+        }
+        DbConnection::Postgres(c) => {
+            let query = terms.join(" & ");
+            diesel::sql_query(format!(
+                "SELECT {SEARCH_COLUMNS} FROM public_articles p \
+                 WHERE p.search_tsv @@ to_tsquery('simple', $1) AND ($2 = '' OR p.category_id = $2) \
+                 ORDER BY ts_rank(p.search_tsv, to_tsquery('simple', $1)) DESC, \
+                          p.published_at DESC, p.article_id DESC \
+                 LIMIT $3 OFFSET $4"
+            ))
+            .bind::<Text, _>(query)
+            .bind::<Text, _>(&category)
+            .bind::<BigInt, _>(fetch)
+            .bind::<BigInt, _>(offset)
+            .load(c)?
+        }
+    };
+    let more = rows.len() > limit;
+    let rows: Vec<PublicSummary> = rows.into_iter().take(limit).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.article_id.clone()).collect();
+    let bodies: Vec<(String, String)> = public_articles::table
+        .filter(public_articles::article_id.eq_any(&ids))
+        .select((public_articles::article_id, public_articles::body))
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(|article| {
+            let body = bodies
+                .iter()
+                .find(|(id, _)| *id == article.article_id)
+                .map(|(_, b)| html::text_of(b))
+                .unwrap_or_default();
+            let text = format!("{} — {} — {}", article.title, article.summary, body);
+            let snippet = snippet(&text, &terms);
+            SearchHit { article, snippet }
+        })
+        .collect();
+    Ok(Page {
+        items,
+        next_after: more.then(|| (offset + limit as i64).to_string()),
+    })
+}
+
+/// About 200 characters of `text` around the first query word, with matches in `<mark>`.
+/// Folding keeps one character per character, so positions found in the folded text are
+/// positions in the original.
+pub fn snippet(text: &str, terms: &[String]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let folded: Vec<char> = fold(text).chars().collect();
+    let terms: Vec<Vec<char>> = terms.iter().map(|t| t.chars().collect()).collect();
+    let match_at = |i: usize| -> Option<usize> {
+        terms
+            .iter()
+            .find(|t| !t.is_empty() && folded.get(i..i + t.len()) == Some(&t[..]))
+            .map(Vec::len)
+    };
+    let first = (0..folded.len())
+        .find(|&i| match_at(i).is_some())
+        .unwrap_or(0);
+    let start = first.saturating_sub(60);
+    let end = (start + 200).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut i = start;
+    while i < end {
+        match match_at(i) {
+            Some(len) => {
+                out.push_str("<mark>");
+                out.extend(escape(&chars[i..i + len]));
+                out.push_str("</mark>");
+                i += len;
+            }
+            None => {
+                out.extend(escape(&chars[i..i + 1]));
+                i += 1;
+            }
+        }
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn escape(chars: &[char]) -> impl Iterator<Item = char> + '_ {
+    chars.iter().flat_map(|c| match c {
+        '<' => "&lt;".chars().collect::<Vec<_>>(),
+        '>' => "&gt;".chars().collect(),
+        '&' => "&amp;".chars().collect(),
+        c => vec![*c],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_folded() {
+        assert_eq!(query_terms("Ngoại  khoá!"), vec!["ngoai", "khoa"]);
+        assert_eq!(query_terms("  "), Vec::<String>::new());
+        assert_eq!(query_terms("a\0b"), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn snippets_mark_matches_in_the_original_text() {
+        let text = "Hoạt động ngoại khoá tuần 12 của trường";
+        let s = snippet(text, &["ngoai".into(), "khoa".into()]);
+        assert_eq!(
+            s,
+            "Hoạt động <mark>ngoại</mark> <mark>khoá</mark> tuần 12 của trường"
+        );
+        let s = snippet("a < b & ngoai", &["ngoai".into()]);
+        assert_eq!(s, "a &lt; b &amp; <mark>ngoai</mark>");
+    }
+}
