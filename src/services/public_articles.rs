@@ -115,6 +115,8 @@ pub fn list(
         ))
         .limit(limit as i64 + 1)
         .load(conn)?
+    } else if filter.published_from.is_none() && filter.published_before.is_none() {
+        newest(conn, filter.category_id.as_deref(), after, limit)?
     } else {
         let mut q = public_articles::table
             .select(PublicSummary::as_select())
@@ -149,6 +151,47 @@ pub fn list(
     }))
 }
 
+/// The front page and category pages, the most frequent reads of all, as fixed-shape queries:
+/// unlike boxed ones, their prepared statements are cached per connection.
+fn newest(
+    conn: &mut DbConnection,
+    category_id: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: usize,
+) -> QueryResult<Vec<PublicSummary>> {
+    use public_articles::dsl::{article_id, category_id as category, published_at};
+    let order = (published_at.desc(), article_id.desc());
+    let fetch = limit as i64 + 1;
+    let q = public_articles::table.select(PublicSummary::as_select());
+    match (category_id, after) {
+        (None, None) => q.order(order).limit(fetch).load(conn),
+        (Some(c), None) => q
+            .filter(category.eq(c))
+            .order(order)
+            .limit(fetch)
+            .load(conn),
+        (None, Some((t, id))) => q
+            .filter(
+                published_at
+                    .lt(t)
+                    .or(published_at.eq(t).and(article_id.lt(id))),
+            )
+            .order(order)
+            .limit(fetch)
+            .load(conn),
+        (Some(c), Some((t, id))) => q
+            .filter(category.eq(c))
+            .filter(
+                published_at
+                    .lt(t)
+                    .or(published_at.eq(t).and(article_id.lt(id))),
+            )
+            .order(order)
+            .limit(fetch)
+            .load(conn),
+    }
+}
+
 /// A ranked search hit with the passage that matched.
 #[derive(Debug, Clone)]
 pub struct SearchHit {
@@ -165,6 +208,17 @@ pub fn query_terms(q: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// Search ranks at most this many matches, the most recently published: ranking is per match,
+/// so a query for words found in nearly every article would otherwise cost time in proportion
+/// to the whole archive. Older matches are still found by adding words to the query.
+pub const RANKED_MATCHES: i64 = 1000;
+
+/// The smallest rowid among the newest `RANKED_MATCHES` matches of `?1` (rowids grow with
+/// each publication), or 0 when there are fewer.
+const SQLITE_NEWEST_MATCHES: &str = "SELECT coalesce(min(rowid), 0) FROM ( \
+       SELECT rowid FROM public_articles_fts WHERE public_articles_fts MATCH ?1 \
+       ORDER BY rowid DESC LIMIT 1000)";
 
 const SEARCH_COLUMNS: &str = "p.article_id, p.slug, p.category_id, p.author_name, p.title, \
      p.summary, p.tags, p.cover_media_id, p.event_date, p.published_at, p.updated_at";
@@ -194,26 +248,43 @@ pub fn search(
                 .map(|t| format!("\"{t}\""))
                 .collect::<Vec<_>>()
                 .join(" ");
-            diesel::sql_query(format!(
-                "SELECT {SEARCH_COLUMNS} FROM public_articles_fts f \
-                 JOIN public_articles p ON p.rowid = f.rowid \
-                 WHERE public_articles_fts MATCH ? AND (? = '' OR p.category_id = ?) \
-                 ORDER BY bm25(public_articles_fts), p.published_at DESC, p.article_id DESC \
-                 LIMIT ? OFFSET ?"
-            ))
-            .bind::<Text, _>(matcher)
-            .bind::<Text, _>(&category)
-            .bind::<Text, _>(&category)
-            .bind::<BigInt, _>(fetch)
-            .bind::<BigInt, _>(offset)
-            .load(c)?
+            // Rank inside the index, then join only the page; when filtering by category the
+            // join must come first.
+            let sql = if category.is_empty() {
+                format!(
+                    "SELECT {SEARCH_COLUMNS} FROM ( \
+                       SELECT rowid AS r, bm25(public_articles_fts) AS score \
+                       FROM public_articles_fts \
+                       WHERE public_articles_fts MATCH ?1 AND rowid >= ({SQLITE_NEWEST_MATCHES}) \
+                       ORDER BY score, rowid DESC LIMIT ?3 OFFSET ?4) f \
+                     JOIN public_articles p ON p.rowid = f.r \
+                     WHERE ?2 = '' ORDER BY f.score, f.r DESC"
+                )
+            } else {
+                format!(
+                    "SELECT {SEARCH_COLUMNS} FROM public_articles_fts f \
+                     JOIN public_articles p ON p.rowid = f.rowid \
+                     WHERE public_articles_fts MATCH ?1 AND p.category_id = ?2 \
+                       AND f.rowid >= ({SQLITE_NEWEST_MATCHES}) \
+                     ORDER BY bm25(public_articles_fts), f.rowid DESC LIMIT ?3 OFFSET ?4"
+                )
+            };
+            diesel::sql_query(sql)
+                .bind::<Text, _>(matcher)
+                .bind::<Text, _>(&category)
+                .bind::<BigInt, _>(fetch)
+                .bind::<BigInt, _>(offset)
+                .load(c)?
         }
         DbConnection::Postgres(c) => {
             let query = terms.join(" & ");
             diesel::sql_query(format!(
-                "SELECT {SEARCH_COLUMNS} FROM public_articles p \
-                 WHERE p.search_tsv @@ to_tsquery('simple', $1) AND ($2 = '' OR p.category_id = $2) \
-                 ORDER BY ts_rank(p.search_tsv, to_tsquery('simple', $1)) DESC, \
+                "WITH recent AS ( \
+                   SELECT article_id, search_tsv FROM public_articles \
+                   WHERE search_tsv @@ to_tsquery('simple', $1) AND ($2 = '' OR category_id = $2) \
+                   ORDER BY published_at DESC, article_id DESC LIMIT {RANKED_MATCHES}) \
+                 SELECT {SEARCH_COLUMNS} FROM recent r JOIN public_articles p USING (article_id) \
+                 ORDER BY ts_rank(r.search_tsv, to_tsquery('simple', $1)) DESC, \
                           p.published_at DESC, p.article_id DESC \
                  LIMIT $3 OFFSET $4"
             ))

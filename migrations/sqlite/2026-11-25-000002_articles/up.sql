@@ -54,20 +54,21 @@ CREATE TABLE article_slugs (
 CREATE INDEX article_slugs_article ON article_slugs (article_id);
 
 -- The public projection: exactly the published revision of each live article.
+-- Small columns first: a list reads them without walking the body's overflow pages.
 CREATE TABLE public_articles (
     article_id TEXT PRIMARY KEY NOT NULL REFERENCES articles(id),
     slug TEXT NOT NULL UNIQUE,
     category_id TEXT NOT NULL,
+    published_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    revision INTEGER NOT NULL,
+    event_date DATE,
+    cover_media_id TEXT,
     author_name TEXT NOT NULL,
+    tags TEXT NOT NULL,
     title TEXT NOT NULL,
     summary TEXT NOT NULL,
     body TEXT NOT NULL,
-    tags TEXT NOT NULL,
-    cover_media_id TEXT,
-    event_date DATE,
-    revision INTEGER NOT NULL,
-    published_at TIMESTAMP NOT NULL,
-    updated_at TIMESTAMP NOT NULL,
     search_text TEXT NOT NULL
 );
 CREATE INDEX public_articles_order ON public_articles (published_at DESC, article_id DESC);

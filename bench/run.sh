@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Public read benchmark: release build, N seeded published articles, wrk from another process.
+#
+#   bench/run.sh                      # SQLite, 10,000 articles
+#   bench/run.sh --count 100000       # SQLite, 100,000 articles
+#   bench/run.sh --backend postgres   # PostgreSQL (TEST_DATABASE_URL or the local server)
+#
+# Prints, per scenario, the median of three runs: requests/s and p50/p99 latency.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COUNT=10000
+BACKEND=sqlite
+CONNECTIONS=32
+DURATION=10s
+RUNS=3
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --count) COUNT="$2"; shift 2 ;;
+        --backend) BACKEND="$2"; shift 2 ;;
+        --connections) CONNECTIONS="$2"; shift 2 ;;
+        --duration) DURATION="$2"; shift 2 ;;
+        --runs) RUNS="$2"; shift 2 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/tmp/ttdt-target}"
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "installing wrk from Debian's packages" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+cargo build --release --bin ttdt --example seed >&2
+BIN="$CARGO_TARGET_DIR/release/ttdt"
+SEED="$CARGO_TARGET_DIR/release/examples/seed"
+
+WORK=$(mktemp -d)
+PORT=18181
+SERVER_PID=""
+PG_DB=""
+ADMIN_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+    [ -n "$PG_DB" ] && psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+case "$BACKEND" in
+    sqlite) export TTDT_DATABASE_URL="sqlite://$WORK/bench.db" ;;
+    postgres)
+        PG_DB="ttdt_bench_$$"
+        psql "$ADMIN_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
+        export TTDT_DATABASE_URL="${ADMIN_URL%/*}/$PG_DB" ;;
+    *) echo "backend is sqlite or postgres" >&2; exit 2 ;;
+esac
+export TTDT_DATA_DIR="$WORK" TTDT_BIND="127.0.0.1:$PORT" RUST_LOG=warn TTDT_DB_POOL_SIZE=16
+
+echo "seeding $COUNT articles ($BACKEND)…" >&2
+"$SEED" "$COUNT" "$WORK/slugs.txt"
+
+"$BIN" serve &
+SERVER_PID=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+
+cat > "$WORK/items.lua" <<LUA
+local slugs = {}
+for line in io.lines("$WORK/slugs.txt") do slugs[#slugs + 1] = line end
+math.randomseed(7)
+request = function()
+  return wrk.format(nil, "/api/v1/articles/" .. slugs[math.random(#slugs)])
+end
+LUA
+
+BASE="http://127.0.0.1:$PORT"
+# wrk --latency prints "Requests/sec: N" and a percentile table; keep rps, p50 and p99 (ms).
+measure() {
+    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" | awk '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+        /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
+        /Non-2xx/ { bad = $NF }
+        END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+report() {
+    local name="$1"; shift
+    measure "$@" >/dev/null  # warm-up
+    local runs=()
+    for _ in $(seq "$RUNS"); do runs+=("$(measure "$@")"); done
+    local rps p50 p99 bad
+    rps=$(printf '%s\n' "${runs[@]}" | awk '{print $1}' | median)
+    p50=$(printf '%s\n' "${runs[@]}" | awk '{print $2}' | median)
+    p99=$(printf '%s\n' "${runs[@]}" | awk '{print $3}' | median)
+    bad=$(printf '%s\n' "${runs[@]}" | awk '{s += $4} END {print s}')
+    printf '%-8s %-8s %7s  %9s req/s  p50 %6s ms  p99 %6s ms  non-2xx %s\n' \
+        "$BACKEND" "$COUNT" "$name" "$rps" "$p50" "$p99" "$bad"
+}
+
+report list "$BASE/api/v1/articles?limit=20"
+report item -s "$WORK/items.lua" "$BASE"
+report search "$BASE/api/v1/articles?q=ngoai%20khoa&limit=20"
+# The worst case: words in nearly every article, so every match must be ranked.
+report search-common "$BASE/api/v1/articles?q=truong%20hoc&limit=20"
+echo "server RSS after the run: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVER_PID/status)"
