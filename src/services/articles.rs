@@ -151,6 +151,22 @@ pub fn load_visible(conn: &mut DbConnection, caller: &Caller<'_>, id: &str) -> A
     Ok(article)
 }
 
+/// Loads the working copy for a change of content: visible (404), editable by the caller
+/// (403), and still the version the caller saw (412).
+fn load_for_edit(
+    conn: &mut DbConnection,
+    caller: &Caller<'_>,
+    id: &str,
+    if_match: i32,
+) -> ApiResult<Article> {
+    let current = load_visible(conn, caller, id)?;
+    if !roles::can_edit(caller, &item_ref(&current)) {
+        return Err(ApiError::forbidden());
+    }
+    require_version(current.version, if_match)?;
+    Ok(current)
+}
+
 /// Where an id or slug leads among working copies.
 pub enum Lookup<T> {
     Found(T),
@@ -411,11 +427,7 @@ pub fn update(
     note: &str,
 ) -> ApiResult<Article> {
     conn.transaction(|conn| {
-        let current = load_visible(conn, caller, id)?;
-        if !roles::can_edit(caller, &item_ref(&current)) {
-            return Err(ApiError::forbidden());
-        }
-        require_version(current.version, if_match)?;
+        let current = load_for_edit(conn, caller, id, if_match)?;
         let old = fields_of(&current);
         let slug = match patch.slug {
             Some(s) if s != old.slug => choose_slug(conn, Some(&s), "", Some(id))?,
@@ -758,11 +770,7 @@ pub fn restore(
     number: i32,
 ) -> ApiResult<Article> {
     conn.transaction(|conn| {
-        let current = load_visible(conn, caller, id)?;
-        if !roles::can_edit(caller, &item_ref(&current)) {
-            return Err(ApiError::forbidden());
-        }
-        require_version(current.version, if_match)?;
+        let current = load_for_edit(conn, caller, id, if_match)?;
         let old_rev = revision(conn, caller, id, number)?;
         let old = fields_of(&current);
         let mut new = fields_of_revision(&old_rev);
