@@ -224,3 +224,45 @@ async fn requests_get_503_when_postgresql_goes_away_and_recover() {
     }
     assert!(ok, "the service recovers when the database returns");
 }
+
+#[tokio::test]
+async fn concurrent_writes_wait_for_each_other_instead_of_failing() {
+    // Two workers, several pooled connections: on SQLite, deferred transactions that read then
+    // write used to fail at once with "database is locked" (a 503) when they met.
+    let app = spawn_app_with(&[("TTDT_WORKERS", "2"), ("TTDT_DB_POOL_SIZE", "4")]).await;
+    let dept = app.department("Văn phòng").await;
+    let token = app.principal_token.clone();
+    let writes = (0..24).map(|i| {
+        let (app, token, dept) = (&app, &token, &dept);
+        async move {
+            if i % 2 == 0 {
+                app.post(
+                    "/api/v1/departments",
+                    Some(token),
+                    json!({"name": format!("Tổ {i}")}),
+                )
+                .await
+                .status
+            } else {
+                app.patch(
+                    &format!("/api/v1/departments/{dept}"),
+                    Some(token),
+                    json!({"email": format!("vp{i}@x.vn")}),
+                )
+                .await
+                .status
+            }
+        }
+    });
+    let statuses: Vec<u16> = futures::future::join_all(writes)
+        .await
+        .iter()
+        .map(|s| s.as_u16())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 201),
+        "{statuses:?}"
+    );
+    let list = app.get("/api/v1/departments?limit=100", Some(&token)).await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 13);
+}

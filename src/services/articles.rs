@@ -376,7 +376,7 @@ pub fn create(
     if !roles::can_create_content(caller.role) {
         return Err(ApiError::forbidden());
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         ensure_category(conn, &fields.category_id)?;
         let id = new_id();
         fields.slug = choose_slug(conn, asked_slug.as_deref(), &fields.title, None)?;
@@ -402,15 +402,21 @@ pub fn create(
             updated_at: at,
         };
         apply(&mut article, &fields);
-        diesel::insert_into(articles::table).values(&article).execute(conn)?;
+        diesel::insert_into(articles::table)
+            .values(&article)
+            .execute(conn)?;
         remember_slug(conn, &article.slug, &id)?;
         insert_revision(conn, &article, caller.id, note)?;
-        content::record_write(conn, ctx, Write {
-            content_type: CONTENT_TYPE,
-            content_id: &id,
-            action: "create",
-            detail: json!({ "title": article.title, "category_id": article.category_id, "revision": 1 }),
-        })?;
+        content::record_write(
+            conn,
+            ctx,
+            Write {
+                content_type: CONTENT_TYPE,
+                content_id: &id,
+                action: "create",
+                detail: json!({ "title": article.title, "category_id": article.category_id, "revision": 1 }),
+            },
+        )?;
         Ok(article)
     })
 }
@@ -426,7 +432,7 @@ pub fn update(
     patch: ArticlePatch,
     note: &str,
 ) -> ApiResult<Article> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = load_for_edit(conn, caller, id, if_match)?;
         let old = fields_of(&current);
         let slug = match patch.slug {
@@ -551,7 +557,7 @@ pub fn transition(
     comment: &str,
     publish_at: Option<NaiveDateTime>,
 ) -> ApiResult<Article> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = load_visible(conn, caller, id)?;
         if !roles::can_transition(caller, &item_ref(&current), t) {
             return Err(ApiError::forbidden());
@@ -714,7 +720,7 @@ pub fn publish_due(conn: &mut DbConnection) -> ApiResult<usize> {
     };
     let mut published = 0;
     for id in due {
-        let result = conn.transaction(|conn| {
+        let result = crate::db::write_transaction(conn, |conn| {
             let current = load(conn, &id)?;
             if status_of(&current) != Status::Scheduled {
                 return Ok(false);
@@ -769,7 +775,7 @@ pub fn restore(
     if_match: i32,
     number: i32,
 ) -> ApiResult<Article> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = load_for_edit(conn, caller, id, if_match)?;
         let old_rev = revision(conn, caller, id, number)?;
         let old = fields_of(&current);

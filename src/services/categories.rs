@@ -85,7 +85,7 @@ pub fn create(
     ctx: &AuditContext,
     input: NewCategoryInput,
 ) -> ApiResult<Category> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         ensure_slug_free(conn, &input.slug, None)?;
         let at = now();
         let category = Category {
@@ -120,7 +120,7 @@ pub fn update(
     id: &str,
     change: CategoryUpdate,
 ) -> ApiResult<Category> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         if let Some(slug) = &change.slug {
             ensure_slug_free(conn, slug, Some(&current.id))?;
@@ -157,7 +157,7 @@ pub fn update(
 
 /// Deletes an unused category; one that board members review (or, later, content uses) is 409.
 pub fn delete(conn: &mut DbConnection, ctx: &AuditContext, id: &str) -> ApiResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         let reviewers: i64 = user_categories::table
             .filter(user_categories::category_id.eq(&current.id))

@@ -60,7 +60,7 @@ pub fn create(
     name: String,
     email: Option<String>,
 ) -> ApiResult<Department> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         ensure_name_free(conn, &name, None)?;
         let at = now();
         let dept = Department {
@@ -92,7 +92,7 @@ pub fn update(
     name: Option<String>,
     email: Option<Option<String>>,
 ) -> ApiResult<Department> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         get(conn, id)?;
         if let Some(name) = &name {
             ensure_name_free(conn, name, Some(id))?;
@@ -117,7 +117,7 @@ pub fn update(
 }
 
 pub fn delete(conn: &mut DbConnection, ctx: &AuditContext, id: &str) -> ApiResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let dept = get(conn, id)?;
         let staff: i64 = users::table
             .filter(users::department_id.eq(id))

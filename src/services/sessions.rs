@@ -73,7 +73,7 @@ pub fn rotate(
     token: &str,
     ttl: Duration,
 ) -> ApiResult<Result<(UserView, String), ApiError>> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let Some(row) = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(hash_token(token)))
             .select(RefreshToken::as_select())

@@ -136,7 +136,7 @@ pub fn create(
     {
         return Err(ApiError::forbidden());
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let email = normalize_email(&input.email);
         let taken: i64 = users::table
             .filter(users::email.eq(&email))
@@ -188,7 +188,7 @@ pub fn update(
     id: &str,
     change: UserUpdate,
 ) -> ApiResult<UserView> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         let old_role = current.role();
         let new_role = change.role.unwrap_or(old_role);
@@ -265,7 +265,7 @@ pub fn set_password(
     id: &str,
     password_hash: String,
 ) -> ApiResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         if let Some(actor) = actor {
             let own = ctx.actor_id.as_deref() == Some(id);
@@ -293,7 +293,7 @@ pub fn set_publishing_delegation(
     id: &str,
     delegated: bool,
 ) -> ApiResult<UserView> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         if current.role() != Role::DeputyEditor {
             return Err(ApiError::conflict(
