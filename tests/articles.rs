@@ -421,21 +421,8 @@ async fn the_public_never_sees_unpublished_articles() {
     let scheduled = app
         .create_article(&b.writer.token, &b.news, "Hẹn giờ kiemtra", tags.clone())
         .await;
-    for action in ["submit", "approve"] {
-        let etag = app.etag_of(chief, &scheduled.id).await;
-        app.step(chief, &scheduled.id, &etag, action, None).await;
-    }
-    let etag = app.etag_of(chief, &scheduled.id).await;
-    let later = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
-    let r = app
-        .step(
-            chief,
-            &scheduled.id,
-            &etag,
-            "publish",
-            Some(json!({"publish_at": later})),
-        )
-        .await;
+    let later = chrono::Utc::now() + chrono::Duration::days(3);
+    let r = app.schedule_as(chief, &scheduled.id, later).await;
     assert_eq!(r.body["status"], "scheduled", "{}", r.text);
     let archived = app
         .create_article(&b.writer.token, &b.news, "Lưu trữ kiemtra", tags.clone())
@@ -1179,21 +1166,8 @@ async fn a_scheduled_article_goes_live_on_time() {
     let d = app
         .create_article(&b.writer.token, &b.news, "Thông báo hẹn giờ", json!({}))
         .await;
-    for action in ["submit", "approve"] {
-        let etag = app.etag_of(&b.chief.token, &d.id).await;
-        app.step(&b.chief.token, &d.id, &etag, action, None).await;
-    }
-    let etag = app.etag_of(&b.chief.token, &d.id).await;
     let at = chrono::Utc::now() + chrono::Duration::seconds(2);
-    let r = app
-        .step(
-            &b.chief.token,
-            &d.id,
-            &etag,
-            "publish",
-            Some(json!({"publish_at": at.to_rfc3339()})),
-        )
-        .await;
+    let r = app.schedule_as(&b.chief.token, &d.id, at).await;
     assert_eq!(r.body["status"], "scheduled", "{}", r.text);
     app.get(&format!("/api/v1/articles/{}", d.id), None)
         .await
@@ -1243,20 +1217,8 @@ async fn a_schedule_survives_a_restart() {
     let d = app
         .create_article(&b.writer.token, &b.news, "Sau khi khởi động lại", json!({}))
         .await;
-    for action in ["submit", "approve"] {
-        let etag = app.etag_of(&b.chief.token, &d.id).await;
-        app.step(&b.chief.token, &d.id, &etag, action, None).await;
-    }
-    let etag = app.etag_of(&b.chief.token, &d.id).await;
     let at = chrono::Utc::now() + chrono::Duration::seconds(1);
-    app.step(
-        &b.chief.token,
-        &d.id,
-        &etag,
-        "publish",
-        Some(json!({"publish_at": at.to_rfc3339()})),
-    )
-    .await;
+    app.schedule_as(&b.chief.token, &d.id, at).await;
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     app.get(&format!("/api/v1/articles/{}", d.id), None)
         .await

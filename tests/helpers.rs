@@ -431,6 +431,25 @@ impl TestApp {
         r.header("etag").unwrap().to_owned()
     }
 
+    /// Takes an article through submit and approve, then publishes it at `at`, as `chief`;
+    /// returns the answer to the publish step.
+    pub async fn schedule_as(
+        &self,
+        chief: &str,
+        id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Resp {
+        for action in ["submit", "approve"] {
+            let etag = self.etag_of(chief, id).await;
+            let r = self.step(chief, id, &etag, action, None).await;
+            assert_eq!(r.status, 200, "{action}: {}", r.text);
+        }
+        let etag = self.etag_of(chief, id).await;
+        let publish_at = json!({ "publish_at": at.to_rfc3339() });
+        self.step(chief, id, &etag, "publish", Some(publish_at))
+            .await
+    }
+
     /// Takes an article through submit, approve and publish as `chief`.
     pub async fn publish_as(&self, chief: &str, id: &str) {
         for action in ["submit", "approve", "publish"] {
