@@ -122,6 +122,7 @@ pub struct WorkingCopyQuery {
     pub awaiting_review: bool,
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -160,28 +161,37 @@ fn nullable_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<NaiveD
 pub struct CreateArticleRequest {
     #[serde(deserialize_with = "nfc::string")]
     #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
-    #[schema(example = "Hoạt động ngoại khoá tuần 12")]
+    #[schema(
+        example = "Hoạt động ngoại khoá tuần 12",
+        min_length = 1,
+        max_length = 300
+    )]
     pub title: String,
     #[serde(default, deserialize_with = "nfc::string")]
     #[validate(length(max = 2000), custom(function = "no_nul"))]
+    #[schema(max_length = 2000)]
     pub summary: String,
     /// HTML; sanitised with an allow-list (see docs/articles.md).
     #[serde(default, deserialize_with = "nfc::string")]
     #[validate(length(max = 500000), custom(function = "no_nul"))]
+    #[schema(max_length = 500000)]
     pub body: String,
     pub category_id: String,
     #[serde(default, deserialize_with = "nfc_tags")]
     #[validate(custom(function = "valid_tags"))]
+    #[schema(max_items = 20)]
     pub tags: Vec<String>,
     pub cover_media_id: Option<String>,
     pub event_date: Option<NaiveDate>,
     /// Defaults to the title folded to ASCII, numbered if taken.
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     /// A note for the revision history.
     #[serde(default, deserialize_with = "nfc::string")]
     #[validate(length(max = 500), custom(function = "no_nul"))]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -191,16 +201,20 @@ pub struct CreateArticleRequest {
 pub struct UpdateArticleRequest {
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(max = 2000), custom(function = "no_nul"))]
+    #[schema(max_length = 2000)]
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(max = 500000), custom(function = "no_nul"))]
+    #[schema(max_length = 500000)]
     pub body: Option<String>,
     pub category_id: Option<String>,
     #[serde(default, deserialize_with = "nfc_tags_opt")]
     #[validate(custom(function = "valid_tags"))]
+    #[schema(max_items = 20)]
     pub tags: Option<Vec<String>>,
     /// `null` removes the cover.
     #[serde(default, deserialize_with = "nfc::nullable")]
@@ -212,9 +226,11 @@ pub struct UpdateArticleRequest {
     pub event_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nfc::string")]
     #[validate(length(max = 500), custom(function = "no_nul"))]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -225,6 +241,7 @@ pub struct TransitionRequest {
     /// Why: required for `request-changes` and `reject`, kept for every step.
     #[serde(default, deserialize_with = "nfc::string")]
     #[validate(length(max = 2000), custom(function = "no_nul"))]
+    #[schema(max_length = 2000)]
     pub comment: String,
     /// `publish` only: a future time schedules the publication.
     pub publish_at: Option<DateTime<Utc>>,

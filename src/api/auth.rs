@@ -29,9 +29,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct LoginRequest {
     #[serde(deserialize_with = "nfc::string")]
     #[validate(length(min = 3, max = 254), custom(function = "no_nul"))]
-    #[schema(example = "hieutruong@ths01muongmuon.edu.vn")]
+    #[schema(
+        example = "hieutruong@ths01muongmuon.edu.vn",
+        min_length = 3,
+        max_length = 254
+    )]
     pub email: String,
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -39,6 +44,7 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 
@@ -60,7 +66,10 @@ pub struct TokenResponse {
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub current_password: String,
+    /// 8–128 characters, not a common password.
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 

@@ -71,6 +71,7 @@ pub struct CategoryListQuery {
     pub kind: Option<CategoryKind>,
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -79,13 +80,16 @@ pub struct CategoryListQuery {
 pub struct CreateCategoryRequest {
     #[serde(deserialize_with = "nfc::string")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Defaults to the name folded to ASCII ("Hoạt động" → "hoat-dong").
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nfc::string")]
     #[validate(length(max = 2000), custom(function = "no_nul"))]
+    #[schema(max_length = 2000)]
     pub description: String,
     pub kind: CategoryKind,
     /// Defaults by kind: permanent for introduction, legal documents, procedures and public
@@ -93,6 +97,7 @@ pub struct CreateCategoryRequest {
     pub retention_class: Option<RetentionClass>,
     /// 1–5, only with `limited` (default 5).
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub retention_years: Option<i32>,
 }
 
@@ -101,16 +106,20 @@ pub struct CreateCategoryRequest {
 pub struct UpdateCategoryRequest {
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(max = 2000), custom(function = "no_nul"))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     pub kind: Option<CategoryKind>,
     pub retention_class: Option<RetentionClass>,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub retention_years: Option<i32>,
 }
 

@@ -59,6 +59,7 @@ pub struct DepartmentList {
 pub struct DepartmentListQuery {
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -67,6 +68,7 @@ pub struct DepartmentListQuery {
 pub struct CreateDepartmentRequest {
     #[serde(deserialize_with = "nfc::string")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(email)]
@@ -78,6 +80,7 @@ pub struct CreateDepartmentRequest {
 pub struct UpdateDepartmentRequest {
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// `null` removes the address.
     #[serde(default, deserialize_with = "nfc::nullable")]

@@ -129,6 +129,7 @@ pub struct PublicListQuery {
     pub to: Option<NaiveDate>,
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 

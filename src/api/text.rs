@@ -38,6 +38,7 @@ impl From<Encoding> for LegacyEncoding {
 pub struct ConvertRequest {
     /// The text as pasted, e.g. "Tr­êng tiÓu häc".
     #[validate(length(max = 500000))]
+    #[schema(max_length = 500000)]
     pub text: String,
     /// Leave out to detect.
     pub from: Option<Encoding>,

@@ -76,6 +76,7 @@ pub struct UserListQuery {
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -84,12 +85,14 @@ pub struct UserListQuery {
 pub struct CreateUserRequest {
     #[serde(deserialize_with = "nfc::string")]
     #[validate(email, length(max = 254), custom(function = "no_nul"))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     #[serde(deserialize_with = "nfc::string")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
-    #[schema(example = "Nguyễn Thị Hoà")]
+    #[schema(example = "Nguyễn Thị Hoà", min_length = 1, max_length = 200)]
     pub display_name: String,
     /// 8–128 characters, not a common password.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
     pub role: Role,
     /// Required for `department_staff`.
@@ -107,6 +110,7 @@ pub struct CreateUserRequest {
 pub struct UpdateUserRequest {
     #[serde(default, deserialize_with = "nfc::option")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     /// `null` removes the department.
@@ -120,6 +124,8 @@ pub struct UpdateUserRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetPasswordRequest {
+    /// 8–128 characters, not a common password.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
 }
 
