@@ -101,6 +101,8 @@ struct ErrorInner {
     detail: Text,
     errors: Vec<FieldError>,
     retry_after: Option<u64>,
+    /// Methods the path answers, for 405.
+    allow: Option<String>,
     /// The cause of a server fault: logged, never shown to the client.
     source: Option<String>,
 }
@@ -115,6 +117,7 @@ impl ApiError {
             detail,
             errors: Vec::new(),
             retry_after: None,
+            allow: None,
             source: None,
         }))
     }
@@ -205,6 +208,21 @@ impl ApiError {
     /// A validation failure of a single field.
     pub fn field(field: &str, code: &str, message: Text) -> Self {
         Self::validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// The path exists but does not answer this method; `allow` lists those it does.
+    pub fn method_not_allowed(method: &str, allow: &[&str]) -> Self {
+        let list = allow.join(", ");
+        let mut e = Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            Text::new(
+                format!("Đường dẫn này không nhận phương thức {method}; chỉ nhận: {list}."),
+                format!("This path does not answer {method}; it answers: {list}."),
+            ),
+        );
+        e.0.allow = Some(list);
+        e
     }
 
     /// A write named a version (`If-Match`) that is no longer current.
@@ -305,6 +323,9 @@ impl ApiError {
             },
         ));
         res.insert_header((header::VARY, "Accept-Language"));
+        if let Some(allow) = &self.0.allow {
+            res.insert_header((header::ALLOW, allow.clone()));
+        }
         if let Some(secs) = self.0.retry_after {
             res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }

@@ -58,12 +58,14 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let spec = web::Data::new(spec_json());
+        let routes = web::Data::new(RouteTable::from_spec(&self::spec()));
         let cors_origins = settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             let (app, _) = mount(App::new().into_utoipa_app()).split_for_parts();
             app.service(SwaggerUi::new("/docs/{_:.*}").config(SwaggerConfig::from(SPEC_PATH)))
                 .app_data(state.clone())
                 .app_data(spec.clone())
+                .app_data(routes.clone())
                 .app_data(json_config())
                 .app_data(path_config())
                 .app_data(query_config())
@@ -176,8 +178,67 @@ async fn docs_redirect() -> HttpResponse {
         .finish()
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found())
+/// Every documented path template and the methods it answers, read from the generated spec
+/// so it cannot drift from the routes.
+pub struct RouteTable(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl RouteTable {
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+        let routes = spec
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (path.split('/').map(str::to_owned).collect(), methods)
+            })
+            .collect();
+        RouteTable(routes)
+    }
+
+    /// The methods of every template matching `path` (`{x}` matches one segment).
+    pub fn allowed(&self, path: &str) -> Vec<&'static str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        let mut methods: Vec<&'static str> = self
+            .0
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == segments.len()
+                    && template.iter().zip(&segments).all(|(t, s)| {
+                        t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                    })
+            })
+            .flat_map(|(_, m)| m.iter().copied())
+            .collect();
+        methods.sort_unstable();
+        methods.dedup();
+        methods
+    }
+}
+
+/// Nothing matched: 405 with `Allow` when the path exists under other methods, else 404.
+async fn not_found(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
+    let allowed = routes.allowed(req.path());
+    if allowed.is_empty() {
+        Err(ApiError::not_found())
+    } else {
+        Err(ApiError::method_not_allowed(
+            req.method().as_str(),
+            &allowed,
+        ))
+    }
 }
 
 fn cors(origins: &[String]) -> Cors {

@@ -266,3 +266,28 @@ async fn concurrent_writes_wait_for_each_other_instead_of_failing() {
     let list = app.get("/api/v1/departments?limit=100", Some(&token)).await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 13);
 }
+
+#[tokio::test]
+async fn a_known_path_with_another_method_is_405_with_allow() {
+    let app = spawn_app().await;
+    let t = Some(app.principal_token.as_str());
+    let r = app
+        .call(Method::PUT, "/api/v1/articles", t, Some(json!({})))
+        .await;
+    r.problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow"), Some("GET, POST"));
+    let r = app
+        .call(Method::DELETE, "/api/v1/users/0193-anything", t, None)
+        .await;
+    r.problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow"), Some("GET, PATCH"));
+    let r = app.call(Method::POST, "/healthz", None, None).await;
+    assert_eq!(r.header("allow"), Some("GET"));
+    // A path nobody serves is still 404, whatever the method.
+    app.call(Method::DELETE, "/api/v1/khong-co/1", t, None)
+        .await
+        .problem(404, "not_found");
+    app.call(Method::GET, "/api/v1/users/a/b/c", t, None)
+        .await
+        .problem(404, "not_found");
+}
