@@ -305,10 +305,7 @@ pub async fn list_working_copies(
     query: web::Query<WorkingCopyQuery>,
 ) -> ApiResult<web::Json<ArticleList>> {
     let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
-    let after = match after {
-        Some(key) => Some(articles::parse_page_key(&key).ok_or_else(super::invalid_cursor)?),
-        None => None,
-    };
+    let after = super::time_cursor(after)?;
     let q = query.into_inner();
     let filter = StaffFilter {
         status: q.status,

@@ -199,12 +199,7 @@ pub async fn list_articles(
                     items: page.items.into_iter().map(Into::into).collect(),
                 });
             }
-            let after = match after {
-                None => None,
-                Some(key) => {
-                    Some(articles::parse_page_key(&key).ok_or_else(super::invalid_cursor)?)
-                }
-            };
+            let after = super::time_cursor(after)?;
             let filter = PublicFilter {
                 category_id,
                 tag: q.tag.as_deref().map(slugify),

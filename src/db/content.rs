@@ -59,7 +59,7 @@ pub struct ArticleSlug {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = public_articles)]
 pub struct PublicArticle {
     pub article_id: String,

@@ -84,67 +84,48 @@ pub fn list(
     after: Option<(NaiveDateTime, String)>,
     limit: usize,
 ) -> ApiResult<Page<PublicSummary>> {
+    // The same window, cursor and order, on the tag index's columns or the article's own.
+    macro_rules! newest_first {
+        ($q:expr, $at:expr, $id:expr) => {{
+            let mut q = $q;
+            if let Some(c) = &filter.category_id {
+                q = q.filter(public_articles::category_id.eq(c.clone()));
+            }
+            if let Some(from) = filter.published_from {
+                q = q.filter($at.ge(from));
+            }
+            if let Some(before) = filter.published_before {
+                q = q.filter($at.lt(before));
+            }
+            if let Some((t, id)) = after {
+                q = q.filter($at.lt(t).or($at.eq(t).and($id.lt(id))));
+            }
+            q.order(($at.desc(), $id.desc()))
+                .limit(limit as i64 + 1)
+                .load(conn)?
+        }};
+    }
     let rows: Vec<PublicSummary> = if let Some(tag) = &filter.tag {
         // Walk the tag's own index in publication order.
-        let mut q = public_article_tags::table
-            .inner_join(public_articles::table)
-            .filter(public_article_tags::tag.eq(tag.clone()))
-            .select(PublicSummary::as_select())
-            .into_boxed();
-        if let Some(c) = &filter.category_id {
-            q = q.filter(public_articles::category_id.eq(c.clone()));
-        }
-        if let Some(from) = filter.published_from {
-            q = q.filter(public_article_tags::published_at.ge(from));
-        }
-        if let Some(before) = filter.published_before {
-            q = q.filter(public_article_tags::published_at.lt(before));
-        }
-        if let Some((t, id)) = after {
-            q = q.filter(
-                public_article_tags::published_at
-                    .lt(t)
-                    .or(public_article_tags::published_at
-                        .eq(t)
-                        .and(public_article_tags::article_id.lt(id))),
-            );
-        }
-        q.order((
-            public_article_tags::published_at.desc(),
-            public_article_tags::article_id.desc(),
-        ))
-        .limit(limit as i64 + 1)
-        .load(conn)?
+        newest_first!(
+            public_article_tags::table
+                .inner_join(public_articles::table)
+                .filter(public_article_tags::tag.eq(tag.clone()))
+                .select(PublicSummary::as_select())
+                .into_boxed(),
+            public_article_tags::published_at,
+            public_article_tags::article_id
+        )
     } else if filter.published_from.is_none() && filter.published_before.is_none() {
         newest(conn, filter.category_id.as_deref(), after, limit)?
     } else {
-        let mut q = public_articles::table
-            .select(PublicSummary::as_select())
-            .into_boxed();
-        if let Some(c) = &filter.category_id {
-            q = q.filter(public_articles::category_id.eq(c.clone()));
-        }
-        if let Some(from) = filter.published_from {
-            q = q.filter(public_articles::published_at.ge(from));
-        }
-        if let Some(before) = filter.published_before {
-            q = q.filter(public_articles::published_at.lt(before));
-        }
-        if let Some((t, id)) = after {
-            q = q.filter(
-                public_articles::published_at
-                    .lt(t)
-                    .or(public_articles::published_at
-                        .eq(t)
-                        .and(public_articles::article_id.lt(id))),
-            );
-        }
-        q.order((
-            public_articles::published_at.desc(),
-            public_articles::article_id.desc(),
-        ))
-        .limit(limit as i64 + 1)
-        .load(conn)?
+        newest_first!(
+            public_articles::table
+                .select(PublicSummary::as_select())
+                .into_boxed(),
+            public_articles::published_at,
+            public_articles::article_id
+        )
     };
     Ok(Page::from_rows(rows, limit, |a| {
         page_key(a.published_at, &a.article_id)
@@ -220,7 +201,16 @@ const SQLITE_NEWEST_MATCHES: &str = "SELECT coalesce(min(rowid), 0) FROM ( \
        SELECT rowid FROM public_articles_fts WHERE public_articles_fts MATCH ?1 \
        ORDER BY rowid DESC LIMIT 1000)";
 
-const SEARCH_COLUMNS: &str = "p.article_id, p.slug, p.category_id, p.author_name, p.title, \
+/// A ranked row: the list entry and the body its snippet is cut from.
+#[derive(QueryableByName)]
+struct SearchRow {
+    #[diesel(embed)]
+    article: PublicSummary,
+    #[diesel(sql_type = Text)]
+    body: String,
+}
+
+const SEARCH_COLUMNS: &str = "p.article_id, p.slug, p.category_id, p.author_name, p.title, p.body, \
      p.summary, p.tags, p.cover_media_id, p.event_date, p.published_at, p.updated_at";
 
 /// Ranked full-text search: every word must match, diacritics and case ignored both ways.
@@ -241,7 +231,7 @@ pub fn search(
     }
     let category = category_id.unwrap_or("").to_owned();
     let fetch = limit as i64 + 1;
-    let rows: Vec<PublicSummary> = match conn {
+    let rows: Vec<SearchRow> = match conn {
         DbConnection::Sqlite(c) => {
             let matcher = terms
                 .iter()
@@ -296,21 +286,16 @@ pub fn search(
         }
     };
     let more = rows.len() > limit;
-    let rows: Vec<PublicSummary> = rows.into_iter().take(limit).collect();
-    let ids: Vec<String> = rows.iter().map(|r| r.article_id.clone()).collect();
-    let bodies: Vec<(String, String)> = public_articles::table
-        .filter(public_articles::article_id.eq_any(&ids))
-        .select((public_articles::article_id, public_articles::body))
-        .load(conn)?;
     let items = rows
         .into_iter()
-        .map(|article| {
-            let body = bodies
-                .iter()
-                .find(|(id, _)| *id == article.article_id)
-                .map(|(_, b)| html::text_of(b))
-                .unwrap_or_default();
-            let text = format!("{} — {} — {}", article.title, article.summary, body);
+        .take(limit)
+        .map(|SearchRow { article, body }| {
+            let text = format!(
+                "{} — {} — {}",
+                article.title,
+                article.summary,
+                html::text_of(&body)
+            );
             let snippet = snippet(&text, &terms);
             SearchHit { article, snippet }
         })
