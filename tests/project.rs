@@ -97,7 +97,11 @@ fn the_openapi_command_prints_the_spec() {
         .arg("openapi")
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         ttdt::startup::spec_json()
@@ -160,11 +164,19 @@ async fn the_cli_manages_accounts_in_the_same_database() {
         &["user", "reset-password", "pho@x.vn"],
         Some("Mật khẩu mới của phó"),
     );
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     app.login_ok("pho@x.vn", "Mật khẩu mới của phó").await;
 
     let out = cli(&["user", "disable", "pho@x.vn"], None);
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     app.login("pho@x.vn", "Mật khẩu mới của phó")
         .await
         .problem(401, "invalid_credentials");
