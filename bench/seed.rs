@@ -16,7 +16,7 @@ use ttdt::services::AuditContext;
 use ttdt::services::articles::{self, ArticleFields};
 use ttdt::services::categories::{self, NewCategoryInput};
 use ttdt::services::users::{self, NewUserInput};
-use ttdt::startup::open_database;
+use ttdt::startup::open_connection;
 
 /// Common syllables first: words are drawn with a skew toward the front, as in real text.
 const WORDS: &[&str] = &[
@@ -235,13 +235,12 @@ fn main() {
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let slugs_path = args.next().unwrap_or_else(|| "slugs.txt".into());
     let settings = Settings::from_env().expect("settings");
-    let pool = open_database(&settings).expect("database");
-    let mut conn = pool.get().expect("connection");
-    if let DbConnection::Postgres(_) = &mut *conn {
+    let mut conn = open_connection(&settings).expect("database");
+    if let DbConnection::Postgres(_) = &mut conn {
         // Benchmark data only: skip the per-commit flush while seeding.
         use diesel::RunQueryDsl;
         diesel::sql_query("SET synchronous_commit = off")
-            .execute(&mut *conn)
+            .execute(&mut conn)
             .expect("set");
     }
     let ctx = AuditContext::command_line();

@@ -10,7 +10,7 @@ use crate::db::models::User;
 use crate::error::{ApiError, Lang};
 use crate::services::AuditContext;
 use crate::services::users::{self, NewUserInput, UserFilter, UserUpdate};
-use crate::startup::{Application, open_database, spec_json};
+use crate::startup::{Application, open_connection, spec_json};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -112,27 +112,17 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             app.run_until_stopped().await.map_err(|e| e.to_string())
         }
         Command::Migrate => {
-            open_database(&command_settings()?)?;
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            open_connection(&settings)?;
             println!("database is up to date");
             Ok(())
         }
         Command::User(cmd) => {
-            let pool = open_database(&command_settings()?)?;
-            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let mut conn = open_connection(&settings)?;
             user_command(&mut conn, cmd)
         }
     }
-}
-
-/// Settings for a one-off command. The pool timeout is kept short so that HTTP requests answer
-/// 503 quickly when the database is down; an operator's command should rather wait for a busy
-/// database.
-fn command_settings() -> Result<Settings, String> {
-    let mut settings = Settings::from_env().map_err(|e| e.to_string())?;
-    settings.db_pool_timeout = settings
-        .db_pool_timeout
-        .max(std::time::Duration::from_secs(30));
-    Ok(settings)
 }
 
 fn user_command(conn: &mut DbConnection, cmd: UserCommand) -> Result<(), String> {

@@ -337,11 +337,28 @@ pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
     let mut conn = pool
         .get()
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    let applied = db::run_migrations(&mut conn)?;
+    migrate(&mut conn)?;
+    Ok(pool)
+}
+
+/// One connection with migrations applied, for one-off commands. No pool: a pool keeps a
+/// thread that opens connections in the background, which could still be inside libpq and
+/// OpenSSL when the command exits.
+pub fn open_connection(settings: &Settings) -> Result<db::DbConnection, String> {
+    use r2d2::ManageConnection;
+    let mut conn = db::DbManager::new(settings.database_url.clone())
+        .connect()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut db::DbConnection) -> Result<(), String> {
+    let applied = db::run_migrations(conn)?;
     if applied > 0 {
         log::info!("applied {applied} database migration(s)");
     }
-    Ok(pool)
+    Ok(())
 }
 
 /// On a database without users, creates the principal named by TTDT_ADMIN_EMAIL/PASSWORD.

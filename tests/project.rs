@@ -99,7 +99,8 @@ fn the_openapi_command_prints_the_spec() {
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{}: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(
@@ -137,7 +138,8 @@ async fn the_cli_manages_accounts_in_the_same_database() {
     );
     assert!(
         out.status.success(),
-        "{}",
+        "{}: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     let token = app.login_ok("pho@x.vn", "Mật khẩu của phó 2024").await["access_token"]
@@ -153,7 +155,8 @@ async fn the_cli_manages_accounts_in_the_same_database() {
     let out = cli(&["user", "set-role", "pho@x.vn", "technician"], None);
     assert!(
         out.status.success(),
-        "{}",
+        "{}: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     app.get("/api/v1/me", Some(&token))
@@ -166,7 +169,8 @@ async fn the_cli_manages_accounts_in_the_same_database() {
     );
     assert!(
         out.status.success(),
-        "{}",
+        "{}: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     app.login_ok("pho@x.vn", "Mật khẩu mới của phó").await;
@@ -174,7 +178,8 @@ async fn the_cli_manages_accounts_in_the_same_database() {
     let out = cli(&["user", "disable", "pho@x.vn"], None);
     assert!(
         out.status.success(),
-        "{}",
+        "{}: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     app.login("pho@x.vn", "Mật khẩu mới của phó")
