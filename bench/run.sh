@@ -102,4 +102,6 @@ report item -s "$WORK/items.lua" "$BASE"
 report search "$BASE/api/v1/articles?q=ngoai%20khoa&limit=20"
 # The worst case: words in nearly every article, so every match must be ranked.
 report search-common "$BASE/api/v1/articles?q=truong%20hoc&limit=20"
-echo "server RSS after the run: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVER_PID/status)"
+# RssFile counts the database pages SQLite maps (mmap), once per pooled connection: shared
+# page cache, not memory the server owns. RssAnon is the server's own memory.
+echo "server memory after the run: $(awk '/VmRSS|RssAnon|RssFile/ {printf "%s %s %s  ", $1, $2, $3}' /proc/$SERVER_PID/status)"

@@ -28,6 +28,7 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_LOGIN_RATE_ADDRESS",
     "TTDT_PASSWORD_HASH_CONCURRENCY",
     "TTDT_SCHEDULER_INTERVAL",
+    "TTDT_SEARCH_CONCURRENCY",
     "TTDT_ADMIN_EMAIL",
     "TTDT_ADMIN_PASSWORD",
     "RUST_LOG",
@@ -57,6 +58,8 @@ pub struct Settings {
     pub password_hash_concurrency: usize,
     /// How often scheduled publications are looked for.
     pub scheduler_interval: Duration,
+    /// Searches run at most this many at a time, first come first served.
+    pub search_concurrency: usize,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
 }
@@ -156,6 +159,8 @@ impl Settings {
             number(&get, "TTDT_PASSWORD_HASH_CONCURRENCY", cores as u64, 1..=64)? as usize;
         let scheduler_interval =
             Duration::from_secs(number(&get, "TTDT_SCHEDULER_INTERVAL", 15, 1..=60)?);
+        let search_concurrency =
+            number(&get, "TTDT_SEARCH_CONCURRENCY", 2 * cores as u64, 1..=256)? as usize;
         let admin_email = get("TTDT_ADMIN_EMAIL");
         let admin_password = get("TTDT_ADMIN_PASSWORD");
         if admin_email.is_some() != admin_password.is_some() {
@@ -188,6 +193,7 @@ impl Settings {
             login_rate_address,
             password_hash_concurrency,
             scheduler_interval,
+            search_concurrency,
             admin_email,
             admin_password,
         })

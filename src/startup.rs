@@ -50,6 +50,7 @@ impl Application {
                 settings.login_rate_account,
                 settings.login_rate_address,
             ),
+            search_permits: tokio::sync::Semaphore::new(settings.search_concurrency),
             pool: pool.clone(),
             settings: settings.clone(),
         });

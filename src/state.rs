@@ -15,6 +15,10 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub passwords: Passwords,
     pub login_limiter: LoginLimiter,
+    /// Full-text search is the one CPU-heavy public read: running more searches at once than
+    /// there are cores only makes each slower and the slowest much slower, and takes the
+    /// cores from cheap reads. Waiters are served in arrival order.
+    pub search_permits: tokio::sync::Semaphore,
     pub settings: Settings,
 }
 

@@ -168,6 +168,16 @@ pub async fn list_articles(
             ));
         }
     }
+    let _search_permit = match q.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(_) => Some(
+            state
+                .search_permits
+                .acquire()
+                .await
+                .map_err(ApiError::internal)?,
+        ),
+        None => None,
+    };
     let body = state
         .db(move |conn| {
             let category_id = match &q.category {

@@ -82,59 +82,87 @@ pub fn sanitize(html: &str) -> String {
 }
 
 /// The visible text of sanitised HTML, for search and summaries: tags become spaces, runs of
-/// white space collapse, and the entities the sanitiser writes are decoded. One pass, since it
-/// runs on every search result.
+/// white space collapse, and the entities the sanitiser writes are decoded.
 pub fn text_of(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    let mut space = true;
-    let push = |out: &mut String, c: char, space: &mut bool| {
-        if c.is_whitespace() {
-            if !*space {
-                out.push(' ');
-                *space = true;
-            }
-        } else {
-            out.push(c);
-            *space = false;
+    text_chars(html).collect()
+}
+
+/// [`text_of`] one character at a time, so a caller that needs only the start (a search
+/// snippet) stops reading there.
+pub fn text_chars(html: &str) -> TextChars<'_> {
+    TextChars {
+        rest: html,
+        in_tag: false,
+        started: false,
+        pending_space: false,
+        queued: None,
+    }
+}
+
+pub struct TextChars<'a> {
+    rest: &'a str,
+    in_tag: bool,
+    /// Whether a visible character has been given yet (leading space is dropped).
+    started: bool,
+    /// White space seen since the last visible character: one space, given only before the
+    /// next visible character (so trailing space is dropped).
+    pending_space: bool,
+    queued: Option<char>,
+}
+
+const ENTITIES: [(&str, char); 6] = [
+    ("lt;", '<'),
+    ("gt;", '>'),
+    ("quot;", '"'),
+    ("#39;", '\''),
+    ("nbsp;", ' '),
+    ("amp;", '&'),
+];
+
+impl Iterator for TextChars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        if let Some(c) = self.queued.take() {
+            return Some(c);
         }
-    };
-    let mut rest = html;
-    while let Some(c) = rest.chars().next() {
-        rest = &rest[c.len_utf8()..];
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                push(&mut out, ' ', &mut space);
-            }
-            _ if in_tag => {}
-            '&' => {
-                let decoded = [
-                    ("lt;", '<'),
-                    ("gt;", '>'),
-                    ("quot;", '"'),
-                    ("#39;", '\''),
-                    ("nbsp;", ' '),
-                    ("amp;", '&'),
-                ]
-                .into_iter()
-                .find(|(name, _)| rest.starts_with(name));
-                match decoded {
-                    Some((name, ch)) => {
-                        rest = &rest[name.len()..];
-                        push(&mut out, ch, &mut space);
-                    }
-                    None => push(&mut out, '&', &mut space),
+        loop {
+            let c = self.rest.chars().next()?;
+            self.rest = &self.rest[c.len_utf8()..];
+            let c = match c {
+                '<' => {
+                    self.in_tag = true;
+                    continue;
                 }
+                '>' if self.in_tag => {
+                    self.in_tag = false;
+                    ' '
+                }
+                _ if self.in_tag => continue,
+                '&' => match ENTITIES
+                    .iter()
+                    .find(|(name, _)| self.rest.starts_with(name))
+                {
+                    Some((name, ch)) => {
+                        self.rest = &self.rest[name.len()..];
+                        *ch
+                    }
+                    None => '&',
+                },
+                c => c,
+            };
+            if c.is_whitespace() {
+                self.pending_space = self.started;
+                continue;
             }
-            _ => push(&mut out, c, &mut space),
+            self.started = true;
+            if std::mem::take(&mut self.pending_space) {
+                self.queued = Some(c);
+                return Some(' ');
+            }
+            return Some(c);
         }
     }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
 }
 
 #[cfg(test)]

@@ -651,14 +651,15 @@ fn publish(conn: &mut DbConnection, article: &Article) -> ApiResult<()> {
     let first = article.first_published_at.unwrap_or(article.updated_at);
     withdraw(conn, &article.id)?;
     let tags = tags_of(&article.tags);
-    let text = html::text_of(&article.body);
-    let search_text = vietnamese::fold(&format!(
-        "{}\n{}\n{}\n{}",
-        article.title,
-        article.summary,
-        text,
-        tags.join(" ")
-    ));
+    let joined_tags = tags.join(" ");
+    let search_text = super::public_articles::searchable(
+        &article.title,
+        &article.summary,
+        &article.body,
+        &joined_tags,
+    )
+    .map(vietnamese::fold_char)
+    .collect();
     diesel::insert_into(public_articles::table)
         .values(PublicArticle {
             article_id: article.id.clone(),

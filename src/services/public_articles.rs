@@ -6,12 +6,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::Page;
-use super::articles::{Lookup, page_key};
+use super::articles::{Lookup, page_key, tags_of};
 use crate::db::DbConnection;
 use crate::db::content::PublicArticle;
 use crate::db::schema::{article_slugs, categories, public_article_tags, public_articles};
 use crate::domain::html;
-use crate::domain::vietnamese::fold;
+use crate::domain::vietnamese::{fold, fold_char};
 use crate::error::{ApiError, ApiResult};
 
 /// A list entry: everything but the body.
@@ -195,12 +195,6 @@ pub fn query_terms(q: &str) -> Vec<String> {
 /// to the whole archive. Older matches are still found by adding words to the query.
 pub const RANKED_MATCHES: i64 = 1000;
 
-/// The smallest rowid among the newest `RANKED_MATCHES` matches of `?1` (rowids grow with
-/// each publication), or 0 when there are fewer.
-const SQLITE_NEWEST_MATCHES: &str = "SELECT coalesce(min(rowid), 0) FROM ( \
-       SELECT rowid FROM public_articles_fts WHERE public_articles_fts MATCH ?1 \
-       ORDER BY rowid DESC LIMIT 1000)";
-
 /// A ranked row: the list entry and the body its snippet is cut from.
 #[derive(QueryableByName)]
 struct SearchRow {
@@ -238,27 +232,24 @@ pub fn search(
                 .map(|t| format!("\"{t}\""))
                 .collect::<Vec<_>>()
                 .join(" ");
-            // Rank inside the index, then join only the page; when filtering by category the
-            // join must come first.
-            let sql = if category.is_empty() {
-                format!(
-                    "SELECT {SEARCH_COLUMNS} FROM ( \
-                       SELECT rowid AS r, bm25(public_articles_fts) AS score \
-                       FROM public_articles_fts \
-                       WHERE public_articles_fts MATCH ?1 AND rowid >= ({SQLITE_NEWEST_MATCHES}) \
-                       ORDER BY score, rowid DESC LIMIT ?3 OFFSET ?4) f \
-                     JOIN public_articles p ON p.rowid = f.r \
-                     WHERE ?2 = '' ORDER BY f.score, f.r DESC"
-                )
+            // One pass over the index: the newest matches (FTS5 walks rowids, which grow with
+            // each publication, in reverse and stops), ranked, then only the page joined to its
+            // rows. A category filter needs the row before the window.
+            let window = if category.is_empty() {
+                "SELECT rowid AS r, bm25(public_articles_fts) AS score FROM public_articles_fts \
+                 WHERE public_articles_fts MATCH ?1 AND ?2 = ''"
             } else {
-                format!(
-                    "SELECT {SEARCH_COLUMNS} FROM public_articles_fts f \
-                     JOIN public_articles p ON p.rowid = f.rowid \
-                     WHERE public_articles_fts MATCH ?1 AND p.category_id = ?2 \
-                       AND f.rowid >= ({SQLITE_NEWEST_MATCHES}) \
-                     ORDER BY bm25(public_articles_fts), f.rowid DESC LIMIT ?3 OFFSET ?4"
-                )
+                "SELECT f.rowid AS r, bm25(public_articles_fts) AS score \
+                 FROM public_articles_fts f JOIN public_articles p ON p.rowid = f.rowid \
+                 WHERE public_articles_fts MATCH ?1 AND p.category_id = ?2"
             };
+            let sql = format!(
+                "SELECT {SEARCH_COLUMNS} FROM ( \
+                   SELECT r, score FROM ({window} ORDER BY r DESC LIMIT {RANKED_MATCHES}) \
+                   ORDER BY score, r DESC LIMIT ?3 OFFSET ?4) w \
+                 JOIN public_articles p ON p.rowid = w.r \
+                 ORDER BY w.score, w.r DESC"
+            );
             diesel::sql_query(sql)
                 .bind::<Text, _>(matcher)
                 .bind::<Text, _>(&category)
@@ -290,13 +281,9 @@ pub fn search(
         .into_iter()
         .take(limit)
         .map(|SearchRow { article, body }| {
-            let text = format!(
-                "{} — {} — {}",
-                article.title,
-                article.summary,
-                html::text_of(&body)
-            );
-            let snippet = snippet(&text, &terms);
+            let tags = tags_of(&article.tags).join(" ");
+            let original = searchable(&article.title, &article.summary, &body, &tags);
+            let snippet = snippet(original, &terms);
             SearchHit { article, snippet }
         })
         .collect();
@@ -306,25 +293,57 @@ pub fn search(
     })
 }
 
-/// About 200 characters of `text` around the first query word, with matches in `<mark>`.
-/// Folding keeps one character per character, so positions found in the folded text are
-/// positions in the original.
-pub fn snippet(text: &str, terms: &[String]) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let folded: Vec<char> = fold(text).chars().collect();
-    let terms: Vec<Vec<char>> = terms.iter().map(|t| t.chars().collect()).collect();
+/// The text search covers: title, summary, the body's text and the tags (joined by spaces), one
+/// per line. The stored search text is its fold.
+pub fn searchable<'a>(
+    title: &'a str,
+    summary: &'a str,
+    body: &'a str,
+    tags: &'a str,
+) -> impl Iterator<Item = char> + 'a {
+    [title, summary]
+        .into_iter()
+        .flat_map(|part| part.chars().chain(['\n']))
+        .chain(html::text_chars(body))
+        .chain(['\n'])
+        .chain(tags.chars())
+}
+
+/// About 200 characters of `original` around the first query word, with matches in `<mark>`
+/// and the parts (title, summary, text, tags) separated by " — ". Folds as it reads, one
+/// character for one, and stops reading once the snippet is complete.
+pub fn snippet(original: impl Iterator<Item = char>, terms: &[String]) -> String {
+    let terms: Vec<Vec<char>> = terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().collect())
+        .collect();
+    let mut chars = Vec::new();
+    let mut folded = Vec::new();
+    let mut first = None;
+    for c in original {
+        chars.push(c);
+        folded.push(fold_char(c));
+        if first.is_none() {
+            first = terms
+                .iter()
+                .find(|t| folded.ends_with(t))
+                .map(|t| folded.len() - t.len());
+        }
+        // One character past the window tells that there is more.
+        if first.is_some_and(|f| chars.len() > f.saturating_sub(60) + 200) {
+            break;
+        }
+    }
+    let start = first.unwrap_or(0).saturating_sub(60);
+    let end = (start + 200).min(chars.len());
     let match_at = |i: usize| -> Option<usize> {
         terms
             .iter()
-            .find(|t| !t.is_empty() && folded.get(i..i + t.len()) == Some(&t[..]))
+            .find(|t| i + t.len() <= end && folded[i..i + t.len()] == t[..])
             .map(Vec::len)
     };
-    let first = (0..folded.len())
-        .find(|&i| match_at(i).is_some())
-        .unwrap_or(0);
-    let start = first.saturating_sub(60);
-    let end = (start + 200).min(chars.len());
-    let mut out = String::new();
+    let mut out = String::with_capacity((end - start) * 2);
     if start > 0 {
         out.push('…');
     }
@@ -333,12 +352,12 @@ pub fn snippet(text: &str, terms: &[String]) -> String {
         match match_at(i) {
             Some(len) => {
                 out.push_str("<mark>");
-                out.extend(escape(&chars[i..i + len]));
+                chars[i..i + len].iter().for_each(|&c| escape(&mut out, c));
                 out.push_str("</mark>");
                 i += len;
             }
             None => {
-                out.extend(escape(&chars[i..i + 1]));
+                escape(&mut out, chars[i]);
                 i += 1;
             }
         }
@@ -349,13 +368,14 @@ pub fn snippet(text: &str, terms: &[String]) -> String {
     out
 }
 
-fn escape(chars: &[char]) -> impl Iterator<Item = char> + '_ {
-    chars.iter().flat_map(|c| match c {
-        '<' => "&lt;".chars().collect::<Vec<_>>(),
-        '>' => "&gt;".chars().collect(),
-        '&' => "&amp;".chars().collect(),
-        c => vec![*c],
-    })
+fn escape(out: &mut String, c: char) {
+    match c {
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '&' => out.push_str("&amp;"),
+        '\n' => out.push_str(" — "),
+        c => out.push(c),
+    }
 }
 
 #[cfg(test)]
@@ -372,12 +392,26 @@ mod tests {
     #[test]
     fn snippets_mark_matches_in_the_original_text() {
         let text = "Hoạt động ngoại khoá tuần 12 của trường";
-        let s = snippet(text, &["ngoai".into(), "khoa".into()]);
+        let s = snippet(text.chars(), &["ngoai".into(), "khoa".into()]);
         assert_eq!(
             s,
             "Hoạt động <mark>ngoại</mark> <mark>khoá</mark> tuần 12 của trường"
         );
-        let s = snippet("a < b & ngoai", &["ngoai".into()]);
+        let s = snippet("a < b & ngoai".chars(), &["ngoai".into()]);
         assert_eq!(s, "a &lt; b &amp; <mark>ngoai</mark>");
+        let long = format!(
+            "Tiêu đề\nTóm tắt\n{} ngoại khoá {}",
+            "chữ ".repeat(40),
+            "x ".repeat(200)
+        );
+        let s = snippet(long.chars(), &["khoa".into()]);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("ngoại <mark>khoá</mark>"), "{s}");
+        assert_eq!(
+            s.chars().filter(|c| *c != '…').count(),
+            200 + "<mark></mark>".len()
+        );
+        let s = snippet("Tiêu đề\nTóm tắt".chars(), &["tom".into()]);
+        assert_eq!(s, "Tiêu đề — <mark>Tóm</mark> tắt");
     }
 }
