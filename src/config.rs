@@ -29,10 +29,45 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_PASSWORD_HASH_CONCURRENCY",
     "TTDT_SCHEDULER_INTERVAL",
     "TTDT_SEARCH_CONCURRENCY",
+    "TTDT_MEDIA_MAX_IMAGE_MB",
+    "TTDT_MEDIA_MAX_DOCUMENT_MB",
+    "TTDT_MEDIA_MAX_AUDIO_MB",
+    "TTDT_MEDIA_MAX_VIDEO_MB",
+    "TTDT_MEDIA_MAX_MEGAPIXELS",
     "TTDT_ADMIN_EMAIL",
     "TTDT_ADMIN_PASSWORD",
     "RUST_LOG",
 ];
+
+/// Upload limits: bytes per kind of file, and the largest image decoded.
+#[derive(Debug, Clone, Copy)]
+pub struct MediaLimits {
+    pub image: u64,
+    pub document: u64,
+    pub audio: u64,
+    pub video: u64,
+    pub max_pixels: u64,
+}
+
+impl MediaLimits {
+    pub fn of(&self, kind: crate::domain::formats::MediaKind) -> u64 {
+        use crate::domain::formats::MediaKind;
+        match kind {
+            MediaKind::Image => self.image,
+            MediaKind::Document => self.document,
+            MediaKind::Audio => self.audio,
+            MediaKind::Video => self.video,
+        }
+    }
+
+    /// What a file may reach before its first bytes tell its kind.
+    pub fn largest(&self) -> u64 {
+        self.image
+            .max(self.document)
+            .max(self.audio)
+            .max(self.video)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -60,6 +95,7 @@ pub struct Settings {
     pub scheduler_interval: Duration,
     /// Searches run at most this many at a time, first come first served.
     pub search_concurrency: usize,
+    pub media_limits: MediaLimits,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
 }
@@ -161,6 +197,14 @@ impl Settings {
             Duration::from_secs(number(&get, "TTDT_SCHEDULER_INTERVAL", 15, 1..=60)?);
         let search_concurrency =
             number(&get, "TTDT_SEARCH_CONCURRENCY", 2 * cores as u64, 1..=256)? as usize;
+        const MB: u64 = 1024 * 1024;
+        let media_limits = MediaLimits {
+            image: number(&get, "TTDT_MEDIA_MAX_IMAGE_MB", 20, 1..=1024)? * MB,
+            document: number(&get, "TTDT_MEDIA_MAX_DOCUMENT_MB", 50, 1..=4096)? * MB,
+            audio: number(&get, "TTDT_MEDIA_MAX_AUDIO_MB", 100, 1..=4096)? * MB,
+            video: number(&get, "TTDT_MEDIA_MAX_VIDEO_MB", 500, 1..=16384)? * MB,
+            max_pixels: number(&get, "TTDT_MEDIA_MAX_MEGAPIXELS", 50, 1..=500)? * 1_000_000,
+        };
         let admin_email = get("TTDT_ADMIN_EMAIL");
         let admin_password = get("TTDT_ADMIN_PASSWORD");
         if admin_email.is_some() != admin_password.is_some() {
@@ -194,6 +238,7 @@ impl Settings {
             password_hash_concurrency,
             scheduler_interval,
             search_concurrency,
+            media_limits,
             admin_email,
             admin_password,
         })

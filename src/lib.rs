@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod media;
 pub mod openapi;
 pub mod services;
 pub mod startup;

@@ -51,10 +51,19 @@ impl Application {
                 settings.login_rate_address,
             ),
             search_permits: tokio::sync::Semaphore::new(settings.search_concurrency),
+            media_store: std::sync::Arc::new(
+                crate::media::store::LocalDisk::open(&settings.media_dir).map_err(|e| {
+                    format!(
+                        "cannot use the media directory {}: {e}",
+                        settings.media_dir.display()
+                    )
+                })?,
+            ),
             pool: pool.clone(),
             settings: settings.clone(),
         });
         spawn_scheduler(state.clone());
+        spawn_media_sweep(state.clone());
         let listener = TcpListener::bind(settings.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -109,6 +118,28 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Removes stored files nothing refers to any more (deleted media), once an hour. A file
+/// touched in the last hour is left alone, so an upload in flight is never swept.
+fn spawn_media_sweep(state: web::Data<AppState>) {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let store = state.media_store.clone();
+            match state
+                .db(move |conn| crate::services::media::sweep(conn, &*store, EVERY))
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => log::info!("removed {n} unreferenced media file(s)"),
+                Err(e) => log::warn!("media sweep failed: {e}"),
+            }
+        }
+    });
 }
 
 /// Publishes scheduled articles when their time comes. The state is in the database, so a

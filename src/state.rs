@@ -19,6 +19,8 @@ pub struct AppState {
     /// there are cores only makes each slower and the slowest much slower, and takes the
     /// cores from cheap reads. Waiters are served in arrival order.
     pub search_permits: tokio::sync::Semaphore,
+    /// Where media bytes live.
+    pub media_store: std::sync::Arc<dyn crate::media::store::BlobStore>,
     pub settings: Settings,
 }
 

@@ -8,6 +8,7 @@ mod categories;
 mod departments;
 mod errors;
 mod jwt_attacks;
+mod media;
 mod openapi;
 mod project;
 mod users;

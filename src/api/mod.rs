@@ -7,6 +7,7 @@ pub mod auth;
 pub mod categories;
 pub mod departments;
 pub mod health;
+pub mod media;
 pub mod middleware;
 pub mod public_articles;
 pub mod text;
@@ -38,7 +39,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(categories::configure)
         .configure(departments::configure)
         .configure(text::configure)
-        .configure(articles::configure);
+        .configure(articles::configure)
+        .configure(media::configure);
 }
 
 /// Reads `?cursor=…&limit=…` into the sort key to start after and a page size.

@@ -140,6 +140,21 @@ pub fn can_create_content(role: Role) -> bool {
     )
 }
 
+/// Staff who write content, and the technical team, upload media.
+pub fn can_upload_media(role: Role) -> bool {
+    can_create_content(role) || role == Role::Technician
+}
+
+/// A media item's uploader, the deputy, the editor-in-chief and the technical team change or
+/// delete it.
+pub fn can_manage_media(caller: &Caller<'_>, uploaded_by: &str) -> bool {
+    caller.id == uploaded_by
+        || matches!(
+            caller.role,
+            Role::EditorInChief | Role::DeputyEditor | Role::Technician
+        )
+}
+
 /// Whether the caller may see the item's working copy (unpublished states, revisions, history).
 /// Everyone else gets a 404, as if it did not exist.
 pub fn can_see_working_copy(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {

@@ -111,3 +111,47 @@ pub struct AuditEntry {
     pub detail: String,
     pub client_addr: Option<String>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::media)]
+pub struct Media {
+    pub id: String,
+    pub kind: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub source_sha256: String,
+    pub size: i64,
+    pub original_name: String,
+    pub title: String,
+    pub alt_text: String,
+    pub caption: String,
+    pub author: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub duration_seconds: Option<i32>,
+    pub uploaded_by: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::media_variants)]
+pub struct MediaVariant {
+    pub media_id: String,
+    pub name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub size: i64,
+    pub width: i32,
+    pub height: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::media_uses)]
+pub struct MediaUse {
+    pub media_id: String,
+    pub content_type: String,
+    pub content_id: String,
+    pub public: bool,
+}

@@ -177,6 +177,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media (id) {
+        id -> Text,
+        kind -> Text,
+        content_type -> Text,
+        sha256 -> Text,
+        source_sha256 -> Text,
+        size -> BigInt,
+        original_name -> Text,
+        title -> Text,
+        alt_text -> Text,
+        caption -> Text,
+        author -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        duration_seconds -> Nullable<Integer>,
+        uploaded_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_variants (media_id, name) {
+        media_id -> Text,
+        name -> Text,
+        content_type -> Text,
+        sha256 -> Text,
+        size -> BigInt,
+        width -> Integer,
+        height -> Integer,
+    }
+}
+
+diesel::table! {
+    media_uses (media_id, content_type, content_id, public) {
+        media_id -> Text,
+        content_type -> Text,
+        content_id -> Text,
+        public -> Bool,
+    }
+}
+
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(user_categories -> users (user_id));
 diesel::joinable!(user_categories -> categories (category_id));
@@ -185,6 +229,8 @@ diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(articles -> users (author_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(public_article_tags -> public_articles (article_id));
+diesel::joinable!(media_variants -> media (media_id));
+diesel::joinable!(media -> users (uploaded_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -200,4 +246,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_article_tags,
     content_transitions,
     change_feed,
+    media,
+    media_variants,
+    media_uses,
 );

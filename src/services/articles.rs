@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::content::{self, Write, require_version};
-use super::{AuditContext, Page};
+use super::{AuditContext, Page, media};
 use crate::auth::roles::{self, Caller, ItemRef};
 use crate::db::content::{
     Article, ArticleRevision, ArticleSlug, ContentTransition, PublicArticle, PublicArticleTag,
@@ -224,6 +224,22 @@ fn ensure_category(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
+fn ensure_cover(conn: &mut DbConnection, cover: &Option<String>) -> ApiResult<()> {
+    match cover {
+        Some(id) => media::ensure_image(conn, "cover_media_id", id),
+        None => Ok(()),
+    }
+}
+
+/// The media an article's content uses: its cover and what its body links to.
+fn media_of(article: &Article) -> Vec<String> {
+    let mut ids = media::ids_in_html(&article.body);
+    ids.extend(article.cover_media_id.iter().cloned());
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 fn slug_owner(conn: &mut DbConnection, slug: &str) -> ApiResult<Option<String>> {
     let current: Option<String> = articles::table
         .filter(articles::slug.eq(slug))
@@ -320,7 +336,8 @@ fn insert_revision(
             created_at: article.updated_at,
         })
         .execute(conn)?;
-    Ok(())
+    // A new revision is a new working copy: record what it uses.
+    media::record_uses(conn, CONTENT_TYPE, &article.id, false, &media_of(article))
 }
 
 /// Writes the whole row, only if nobody changed it since `expected_version` was read.
@@ -378,6 +395,7 @@ pub fn create(
     }
     crate::db::write_transaction(conn, |conn| {
         ensure_category(conn, &fields.category_id)?;
+        ensure_cover(conn, &fields.cover_media_id)?;
         let id = new_id();
         fields.slug = choose_slug(conn, asked_slug.as_deref(), &fields.title, None)?;
         let at = now();
@@ -456,6 +474,9 @@ pub fn update(
         }
         if new.category_id != old.category_id {
             ensure_category(conn, &new.category_id)?;
+        }
+        if new.cover_media_id != old.cover_media_id {
+            ensure_cover(conn, &new.cover_media_id)?;
         }
         write_new_revision(conn, ctx, caller.id, current, &old, new, "update", note)
     })
@@ -573,6 +594,9 @@ pub fn transition(
                 ),
             ));
         }
+        if t == Transition::Publish {
+            media::require_alt_text(conn, &media_of(&current))?;
+        }
         apply_transition(conn, ctx, current, t, comment, publish_at)
     })
 }
@@ -678,6 +702,7 @@ fn publish(conn: &mut DbConnection, article: &Article) -> ApiResult<()> {
             search_text,
         })
         .execute(conn)?;
+    media::record_uses(conn, CONTENT_TYPE, &article.id, true, &media_of(article))?;
     let mut slugs: Vec<String> = tags
         .iter()
         .map(|t| slugify(t))
@@ -703,7 +728,7 @@ fn withdraw(conn: &mut DbConnection, article_id: &str) -> ApiResult<()> {
     )
     .execute(conn)?;
     diesel::delete(public_articles::table.find(article_id)).execute(conn)?;
-    Ok(())
+    media::record_uses(conn, CONTENT_TYPE, article_id, true, &[])
 }
 
 /// Publishes every scheduled article whose time has come; returns how many. Safe to run on
@@ -785,6 +810,9 @@ pub fn restore(
         new.slug = old.slug.clone();
         if new.category_id != old.category_id {
             ensure_category(conn, &new.category_id)?;
+        }
+        if new.cover_media_id != old.cover_media_id {
+            ensure_cover(conn, &new.cover_media_id)?;
         }
         let note = format!("restored revision {number}");
         write_new_revision(conn, ctx, caller.id, current, &old, new, "restore", &note)
