@@ -1031,3 +1031,57 @@ async fn who_may_upload_change_and_delete() {
         .await
         .problem(404, "not_found");
 }
+
+/// A constant-bitrate MP3 (MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, mono) of silent frames, the
+/// first carrying the `Info` header with the frame count, as encoders write it.
+fn mp3(frames: u32) -> Vec<u8> {
+    const FRAME_LEN: usize = 417; // 144 × 128,000 / 44,100
+    let header = [0xFF, 0xFB, 0x90, 0xC4];
+    let mut out = Vec::new();
+    let mut info = header.to_vec();
+    info.resize(4 + 17, 0); // mono side information
+    info.extend_from_slice(b"Info");
+    info.extend_from_slice(&1u32.to_be_bytes()); // the frame count is present
+    info.extend_from_slice(&frames.to_be_bytes());
+    info.resize(FRAME_LEN, 0);
+    out.extend_from_slice(&info);
+    for _ in 0..frames {
+        out.extend_from_slice(&header);
+        out.resize(out.len() + FRAME_LEN - 4, 0);
+    }
+    out
+}
+
+#[tokio::test]
+async fn audio_gets_its_duration_and_plays_inline() {
+    let app = spawn_app().await;
+    let writer = app.staff("contributor").await;
+    // 383 frames × 1,152 samples / 44,100 Hz = 10.0 s
+    let r = upload(
+        &app,
+        Some(&writer.token),
+        &[file("bai-hat.mp3", Some("audio/mpeg"), mp3(383))],
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["kind"], "audio");
+    assert_eq!(r.body["content_type"], "audio/mpeg");
+    assert_eq!(r.body["duration_seconds"], 10);
+    let id = r.body["id"].as_str().unwrap();
+    let (status, headers, bytes) = fetch(
+        &app,
+        &format!("/api/v1/media/{id}/file"),
+        Some(&writer.token),
+        &[("Range", "bytes=417-")],
+    )
+    .await;
+    assert_eq!(status, 206);
+    assert_eq!(bytes.len(), 383 * 417);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline")
+    );
+    assert!(headers.get("content-security-policy").is_none());
+}

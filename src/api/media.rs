@@ -90,7 +90,8 @@ pub struct MediaResponse {
     pub author: String,
     pub width: Option<i32>,
     pub height: Option<i32>,
-    /// Length of audio or video in seconds, as given by the uploader.
+    /// Length of audio or video in seconds: read from the file's container when it says
+    /// (MP3, M4A/AAC, OGG, MP4, WebM), otherwise as set by the uploader.
     pub duration_seconds: Option<i32>,
     pub uploaded_by: String,
     pub created_at: DateTime<Utc>,

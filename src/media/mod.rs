@@ -2,6 +2,7 @@
 //! handler streams the request into a [`store::Spool`]; [`ingest`] decides what it holds and
 //! prepares exactly what will be stored.
 
+pub mod duration;
 pub mod images;
 pub mod store;
 
@@ -32,6 +33,8 @@ pub struct Ingested {
     pub file: Spooled,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// For audio and video, when the container says.
+    pub duration_seconds: Option<i32>,
     pub variants: Vec<(String, Encoded)>,
 }
 
@@ -60,12 +63,19 @@ pub fn ingest(store: &dyn BlobStore, upload: Upload, limits: &ImageLimits) -> Ap
     }
     let source_sha256 = upload.file.sha256.clone();
     if format.kind != MediaKind::Image {
+        let duration_seconds = match format.kind {
+            MediaKind::Audio | MediaKind::Video => {
+                duration::seconds(upload.file.reopen().map_err(io)?, format)
+            }
+            _ => None,
+        };
         return Ok(Ingested {
             format,
             source_sha256,
             file: upload.file,
             width: None,
             height: None,
+            duration_seconds,
             variants: Vec::new(),
         });
     }
@@ -76,6 +86,7 @@ pub fn ingest(store: &dyn BlobStore, upload: Upload, limits: &ImageLimits) -> Ap
         source_sha256,
         width: Some(processed.original.width),
         height: Some(processed.original.height),
+        duration_seconds: None,
         file: processed.original.file,
         variants: processed.variants,
     })

@@ -72,7 +72,7 @@ pub fn create(
         author: fields.author.unwrap_or_default(),
         width: file.width.map(|w| w as i32),
         height: file.height.map(|h| h as i32),
-        duration_seconds: fields.duration_seconds.flatten(),
+        duration_seconds: fields.duration_seconds.flatten().or(file.duration_seconds),
         uploaded_by: caller.id.to_owned(),
         version: 1,
         created_at: at,
