@@ -184,6 +184,19 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, code, detail)
     }
 
+    /// Well-formed, but not acceptable as it is (a rule about the content, not a field).
+    pub fn unprocessable(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+    }
+
+    pub fn unsupported_media_type(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, code, detail)
+    }
+
+    pub fn payload_too_large(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, code, detail)
+    }
+
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let mut e = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,

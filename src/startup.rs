@@ -298,16 +298,14 @@ fn json_config() -> web::JsonConfig {
         .error_handler(|err, _req: &HttpRequest| {
             use actix_web::error::JsonPayloadError as E;
             let e = match &err {
-                E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::new(
-                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::payload_too_large(
                     "payload_too_large",
                     Text::new(
                         "Nội dung gửi lên quá lớn (tối đa 2 MiB).",
                         "The request body is too large (at most 2 MiB).",
                     ),
                 ),
-                E::ContentType => ApiError::new(
-                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                E::ContentType => ApiError::unsupported_media_type(
                     "unsupported_media_type",
                     Text::new(
                         "Hãy gửi JSON với Content-Type: application/json.",

@@ -204,8 +204,7 @@ fn malformed(e: impl std::fmt::Display) -> ApiError {
 }
 
 fn too_large(limit: u64) -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+    ApiError::payload_too_large(
         "file_too_large",
         Text::new(
             format!("Tệp vượt quá giới hạn {limit} byte cho loại tệp này."),
@@ -317,8 +316,7 @@ pub async fn upload_media(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !is_multipart {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        return Err(ApiError::unsupported_media_type(
             "multipart_required",
             Text::new(
                 "Hãy gửi tệp dạng multipart/form-data, trong phần tên `file`.",

@@ -139,63 +139,53 @@ pub enum Refusal {
 
 impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> Self {
-        use actix_web::http::StatusCode;
-        let (status, code, text) = match r {
-            Refusal::Empty => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "empty_file",
-                Text::new("Tệp rỗng.", "The file is empty."),
-            ),
-            Refusal::Markup => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        match r {
+            Refusal::Empty => {
+                ApiError::unprocessable("empty_file", Text::new("Tệp rỗng.", "The file is empty."))
+            }
+            Refusal::Markup => ApiError::unsupported_media_type(
                 "markup_not_allowed",
                 Text::new(
                     "Không nhận tệp HTML, SVG hay XML: chúng có thể chứa mã chạy trong trình duyệt.",
                     "HTML, SVG and XML files are not accepted: they can carry code that runs in the browser.",
                 ),
             ),
-            Refusal::Executable => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Refusal::Executable => ApiError::unsupported_media_type(
                 "executable_not_allowed",
                 Text::new(
                     "Không nhận tệp chương trình hay mã lệnh.",
                     "Programs and scripts are not accepted.",
                 ),
             ),
-            Refusal::Unknown => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Refusal::Unknown => ApiError::unsupported_media_type(
                 "unsupported_type",
                 Text::new(
                     "Định dạng tệp không nằm trong danh mục được phép (ảnh JPEG, PNG, GIF, WebP; PDF; tài liệu Office và OpenDocument; TXT, RTF, CSV; MP3, M4A, AAC, OGG; MP4, WebM; ZIP).",
                     "The file's format is not on the allowed list (JPEG, PNG, GIF, WebP images; PDF; Office and OpenDocument files; TXT, RTF, CSV; MP3, M4A, AAC, OGG; MP4, WebM; ZIP).",
                 ),
             ),
-            Refusal::Mismatch => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Refusal::Mismatch => ApiError::unsupported_media_type(
                 "type_mismatch",
                 Text::new(
                     "Tên tệp hoặc kiểu khai báo không khớp với nội dung tệp.",
                     "The file's name or declared type contradicts its content.",
                 ),
             ),
-            Refusal::Corrupt => (
-                StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::Corrupt => ApiError::unprocessable(
                 "corrupt_file",
                 Text::new(
                     "Không đọc được tệp: tệp hỏng hoặc không đúng định dạng.",
                     "The file cannot be read: it is damaged or not what it claims to be.",
                 ),
             ),
-            Refusal::Bomb => (
-                StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::Bomb => ApiError::unprocessable(
                 "archive_bomb",
                 Text::new(
                     "Tệp nén giải nén ra quá lớn so với kích thước của nó.",
                     "The archive would expand far beyond its own size.",
                 ),
             ),
-        };
-        ApiError::new(status, code, text)
+        }
     }
 }
 

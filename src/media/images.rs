@@ -41,8 +41,7 @@ pub struct Processed {
 }
 
 fn too_large(limits: &ImageLimits) -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+    ApiError::unprocessable(
         "image_too_large",
         Text::new(
             format!(

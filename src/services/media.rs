@@ -427,8 +427,7 @@ pub fn require_alt_text(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()
     if missing.is_empty() {
         return Ok(());
     }
-    Err(ApiError::new(
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+    Err(ApiError::unprocessable(
         "alt_text_required",
         Text::new(
             format!(
