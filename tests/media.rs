@@ -554,6 +554,24 @@ async fn uploaded_photos_lose_all_exif_and_come_upright_with_variants() {
             "w1280.webp"
         ]
     );
+    // A WebP variant is lossy: smaller than the JPEG of the same width.
+    let size = |name: &str| {
+        r.body["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .unwrap()["size"]
+            .as_i64()
+            .unwrap()
+    };
+    for width in [320, 640] {
+        let (webp, jpeg) = (
+            size(&format!("w{width}.webp")),
+            size(&format!("w{width}.jpg")),
+        );
+        assert!(webp < jpeg, "w{width}: webp {webp} bytes, jpeg {jpeg}");
+    }
     let mut paths = vec![format!("/api/v1/media/{id}/file")];
     paths.extend(
         names

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult, Text};
 /// Widths of the variants made of every image (an image narrower than one is not enlarged).
 pub const VARIANT_WIDTHS: [u32; 3] = [320, 640, 1280];
 const JPEG_QUALITY: u8 = 85;
+const WEBP_QUALITY: f32 = 80.0;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ImageLimits {
@@ -95,7 +96,7 @@ pub fn process(
     })?;
     pixels.apply_orientation(orientation);
 
-    let original = encode(store, &pixels, image_format).map_err(corrupt_io)?;
+    let original = encode(store, &pixels, image_format, false).map_err(corrupt_io)?;
     let mut variants = Vec::new();
     for width in VARIANT_WIDTHS {
         let resized = if width < pixels.width() {
@@ -107,11 +108,11 @@ pub fn process(
         };
         variants.push((
             format!("w{width}.jpg"),
-            encode(store, &resized, ImageFormat::Jpeg).map_err(corrupt_io)?,
+            encode(store, &resized, ImageFormat::Jpeg, true).map_err(corrupt_io)?,
         ));
         variants.push((
             format!("w{width}.webp"),
-            encode(store, &resized, ImageFormat::WebP).map_err(corrupt_io)?,
+            encode(store, &resized, ImageFormat::WebP, true).map_err(corrupt_io)?,
         ));
     }
     Ok(Processed { original, variants })
@@ -131,10 +132,13 @@ enum EncodeError {
 }
 
 /// Encodes pixels alone: none of these encoders writes metadata unless given some.
+/// `lossy_webp`: variants are lossy; an uploaded WebP original is kept lossless (it may be a
+/// drawing or a screenshot).
 fn encode(
     store: &dyn BlobStore,
     pixels: &DynamicImage,
     format: ImageFormat,
+    lossy_webp: bool,
 ) -> Result<Encoded, EncodeError> {
     let mut bytes = Vec::new();
     let mime = match format {
@@ -143,6 +147,15 @@ fn encode(
             rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY))
                 .map_err(EncodeError::Image)?;
             formats::JPEG.mime
+        }
+        ImageFormat::WebP if lossy_webp => {
+            // libwebp's lossy encoder: the point of a WebP variant is to be smaller than the
+            // JPEG (the `image` crate only encodes lossless WebP, several times larger).
+            let rgba = pixels.to_rgba8();
+            let encoded =
+                webp::Encoder::from_rgba(&rgba, rgba.width(), rgba.height()).encode(WEBP_QUALITY);
+            bytes.extend_from_slice(&encoded);
+            formats::WEBP.mime
         }
         ImageFormat::WebP => {
             let rgba = DynamicImage::ImageRgba8(pixels.to_rgba8());
