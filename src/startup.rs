@@ -82,6 +82,7 @@ impl Application {
                 .default_service(web::to(not_found))
                 // The last wrap is the outermost: errors are localised before ETags and
                 // cache headers are computed over the final response.
+                .wrap(from_fn(middleware::head_as_get))
                 .wrap(from_fn(middleware::localize_errors))
                 .wrap(from_fn(middleware::etag_and_cache))
                 .wrap(cors(&cors_origins))

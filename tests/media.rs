@@ -672,6 +672,18 @@ async fn ranges_dedup_and_caching() {
     let (status, headers, bytes) = fetch(&app, &path, Some(&writer.token), &[]).await;
     assert_eq!(status, 200);
     assert_eq!(bytes, content);
+    // HEAD: the same headers, no body.
+    let head = app
+        .client
+        .head(format!("{}{path}", app.address))
+        .bearer_auth(&writer.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-length"], "2000");
+    assert_eq!(head.headers()["etag"], headers["etag"]);
+    assert!(head.bytes().await.unwrap().is_empty());
     let etag = headers["etag"].to_str().unwrap().to_owned();
     assert_eq!(
         etag,

@@ -9,6 +9,19 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, Lang};
 
+/// Answers `HEAD` wherever `GET` is answered (link checkers, players probing a file's size):
+/// the request is routed as `GET`, and the HTTP layer, which still knows it was `HEAD`, sends
+/// the headers without the body.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
 /// Re-renders an `ApiError` in the language the client asked for (`Accept-Language`).
 pub async fn localize_errors(
     req: ServiceRequest,
