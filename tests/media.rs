@@ -1014,6 +1014,19 @@ async fn who_may_upload_change_and_delete() {
     assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
     let images = app.get("/api/v1/media?kind=image", Some(&a.token)).await;
     assert_eq!(images.body["items"][0]["kind"], "image");
+    assert_eq!(images.body["items"][0]["variants"][0]["name"], "w320.jpg");
+    let first = app.get("/api/v1/media?limit=1", Some(&a.token)).await;
+    assert_eq!(first.body["items"].as_array().unwrap().len(), 1);
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let second = app
+        .get(
+            &format!("/api/v1/media?limit=1&cursor={cursor}"),
+            Some(&a.token),
+        )
+        .await;
+    assert_eq!(second.body["items"].as_array().unwrap().len(), 1);
+    assert_ne!(second.body["items"][0]["id"], first.body["items"][0]["id"]);
+    assert_eq!(second.body["next_cursor"], Value::Null);
     assert_eq!(images.body["items"].as_array().unwrap().len(), 1);
     app.get("/api/v1/media?kind=virus", Some(&a.token))
         .await

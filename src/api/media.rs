@@ -21,7 +21,7 @@ use crate::auth::Actor;
 use crate::auth::extractor::MaybeActor;
 use crate::auth::roles;
 use crate::config::MediaLimits;
-use crate::db::models::{Media, MediaUse, MediaVariant};
+use crate::db::models::{MediaUse, MediaVariant};
 use crate::domain::formats::{self, HEAD_LEN, MediaKind, Sniff};
 use crate::domain::text::{nfc, no_nul};
 use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
@@ -430,7 +430,8 @@ pub struct MediaListQuery {
     pub limit: Option<usize>,
 }
 
-/// The media library, newest first (staff).
+/// The media library, newest first (staff). Entries carry their variants (thumbnails);
+/// `used_by` is only on the item itself.
 #[utoipa::path(
     tag = "media",
     security(("bearer" = [])),
@@ -461,16 +462,7 @@ pub async fn list_media(
         items: page
             .items
             .into_iter()
-            .map(|m: Media| {
-                MediaResponse::new(
-                    MediaDetail {
-                        media: m,
-                        variants: Vec::new(),
-                        uses: Vec::new(),
-                    },
-                    true,
-                )
-            })
+            .map(|detail| MediaResponse::new(detail, true))
             .collect(),
     }))
 }

@@ -136,15 +136,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> ApiResult<MediaDetail> {
         .filter(media_variants::media_id.eq(id))
         .select(MediaVariant::as_select())
         .load(conn)?;
-    // Narrowest first: `w320.jpg`, `w320.webp`, `w640.jpg`, …
-    variants.sort_by_key(|v| {
-        let width: u32 = v.name[1..]
-            .split('.')
-            .next()
-            .and_then(|w| w.parse().ok())
-            .unwrap_or(u32::MAX);
-        (width, v.name.clone())
-    });
+    sort_variants(&mut variants);
     let uses = media_uses::table
         .filter(media_uses::media_id.eq(id))
         .order((media_uses::content_type, media_uses::content_id))
@@ -155,6 +147,18 @@ pub fn get(conn: &mut DbConnection, id: &str) -> ApiResult<MediaDetail> {
         variants,
         uses,
     })
+}
+
+/// Narrowest first: `w320.jpg`, `w320.webp`, `w640.jpg`, …
+fn sort_variants(variants: &mut [MediaVariant]) {
+    variants.sort_by_key(|v| {
+        let width: u32 = v.name[1..]
+            .split('.')
+            .next()
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(u32::MAX);
+        (width, v.name.clone())
+    });
 }
 
 /// Whether published content uses the item: only then may the public read it.
@@ -189,12 +193,14 @@ pub fn file_of(
     }
 }
 
+/// A page of the library, each item with its variants (for thumbnails); `uses` are left
+/// empty (read the item for them).
 pub fn list(
     conn: &mut DbConnection,
     filter: &MediaFilter,
     after: Option<(NaiveDateTime, String)>,
     limit: usize,
-) -> ApiResult<Page<Media>> {
+) -> ApiResult<Page<MediaDetail>> {
     let mut query = media::table.select(Media::as_select()).into_boxed();
     if let Some(kind) = filter.kind {
         query = query.filter(media::kind.eq(kind.as_str()));
@@ -213,8 +219,23 @@ pub fn list(
         .order((media::created_at.desc(), media::id.desc()))
         .limit(limit as i64 + 1)
         .load(conn)?;
-    Ok(Page::from_rows(rows, limit, |m| {
+    let page = Page::from_rows(rows, limit, |m| {
         super::articles::page_key(m.created_at, &m.id)
+    });
+    let ids: Vec<&String> = page.items.iter().map(|m| &m.id).collect();
+    let mut variants: Vec<MediaVariant> = media_variants::table
+        .filter(media_variants::media_id.eq_any(ids))
+        .select(MediaVariant::as_select())
+        .load(conn)?;
+    sort_variants(&mut variants);
+    Ok(page.map(|m| MediaDetail {
+        variants: variants
+            .iter()
+            .filter(|v| v.media_id == m.id)
+            .cloned()
+            .collect(),
+        media: m,
+        uses: Vec::new(),
     }))
 }
 
