@@ -18,7 +18,6 @@ use crate::domain::workflow::{Status, Transition};
 use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::services::AuditContext;
 use crate::services::articles::{self, ArticleFields, ArticlePatch, Lookup, StaffFilter};
-use crate::services::content::etag;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -96,10 +95,7 @@ impl From<Article> for ArticleResponse {
 }
 
 fn with_etag(status: actix_web::http::StatusCode, article: Article) -> HttpResponse {
-    let tag = etag(article.version);
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, tag))
-        .json(ArticleResponse::from(article))
+    super::versioned(status, article.version, &ArticleResponse::from(article))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -431,17 +427,11 @@ pub async fn update_article(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
-    let mut texts: Vec<(&str, &str)> = Vec::new();
-    for (name, value) in [
+    articles::check_sent_encoding(&[
         ("title", &body.title),
         ("summary", &body.summary),
         ("body", &body.body),
-    ] {
-        if let Some(v) = value {
-            texts.push((name, v));
-        }
-    }
-    articles::check_encoding(&texts)?;
+    ])?;
     let patch = ArticlePatch {
         title: body.title,
         summary: body.summary,

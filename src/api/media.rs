@@ -29,7 +29,6 @@ use crate::media::Upload;
 use crate::media::images::ImageLimits;
 use crate::media::store::{BlobStore, Spooled};
 use crate::services::AuditContext;
-use crate::services::content::etag;
 use crate::services::media::{self, MediaDetail, MediaFields, MediaFilter};
 use crate::state::AppState;
 
@@ -161,10 +160,8 @@ impl MediaResponse {
 }
 
 fn with_etag(status: actix_web::http::StatusCode, detail: MediaDetail) -> HttpResponse {
-    let tag = etag(detail.media.version);
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, tag))
-        .json(MediaResponse::new(detail, true))
+    let version = detail.media.version;
+    super::versioned(status, version, &MediaResponse::new(detail, true))
 }
 
 /// The multipart form of an upload (documentation only: the handler streams the parts).
@@ -373,16 +370,12 @@ pub async fn upload_media(
             }
         }
     }
-    let texts: Vec<(&str, &str)> = [
+    crate::services::articles::check_sent_encoding(&[
         ("title", &fields.title),
         ("alt_text", &fields.alt_text),
         ("caption", &fields.caption),
         ("author", &fields.author),
-    ]
-    .into_iter()
-    .filter_map(|(name, v)| v.as_deref().map(|v| (name, v)))
-    .collect();
-    crate::services::articles::check_encoding(&texts)?;
+    ])?;
     let upload = upload.ok_or_else(|| {
         ApiError::field(
             "file",
@@ -493,10 +486,12 @@ pub async fn get_media(
     if !staff && !public {
         return Err(ApiError::not_found());
     }
-    let tag = etag(detail.media.version);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, tag))
-        .json(MediaResponse::new(detail, staff)))
+    let version = detail.media.version;
+    Ok(super::versioned(
+        actix_web::http::StatusCode::OK,
+        version,
+        &MediaResponse::new(detail, staff),
+    ))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -551,16 +546,12 @@ pub async fn update_media(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
-    let texts: Vec<(&str, &str)> = [
+    crate::services::articles::check_sent_encoding(&[
         ("title", &body.title),
         ("alt_text", &body.alt_text),
         ("caption", &body.caption),
         ("author", &body.author),
-    ]
-    .into_iter()
-    .filter_map(|(name, v)| v.as_deref().map(|v| (name, v)))
-    .collect();
-    crate::services::articles::check_encoding(&texts)?;
+    ])?;
     let fields = MediaFields {
         title: body.title,
         alt_text: body.alt_text,

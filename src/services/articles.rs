@@ -98,6 +98,15 @@ pub fn clean_body(body: &str) -> String {
 }
 
 /// Refuses text pasted from a legacy 8-bit Vietnamese font (Điều 6.5).
+/// [`check_encoding`] over the fields a request sent (absent ones are skipped).
+pub fn check_sent_encoding(fields: &[(&str, &Option<String>)]) -> ApiResult<()> {
+    let sent: Vec<(&str, &str)> = fields
+        .iter()
+        .filter_map(|(name, value)| value.as_deref().map(|v| (*name, v)))
+        .collect();
+    check_encoding(&sent)
+}
+
 pub fn check_encoding(fields: &[(&str, &str)]) -> ApiResult<()> {
     let bad: Vec<_> = fields
         .iter()
