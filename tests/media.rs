@@ -78,16 +78,7 @@ pub async fn upload(app: &TestApp, token: Option<&str>, parts: &[Part<'_>]) -> R
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
-    let res = req.send().await.expect("upload sent");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let text = res.text().await.unwrap_or_default();
-    Resp {
-        status,
-        headers,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    }
+    Resp::read(req.send().await.expect("upload sent")).await
 }
 
 /// Raw bytes of a GET, with status and headers.

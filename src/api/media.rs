@@ -673,7 +673,7 @@ async fn serve(
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+        .is_some_and(|v| super::middleware::etag_matches(v, &tag));
     let mut res = if not_modified {
         HttpResponse::NotModified().finish()
     } else {

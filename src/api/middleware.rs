@@ -47,6 +47,15 @@ pub async fn localize_errors(
     })
 }
 
+/// Whether an `If-None-Match` value names `etag` (weakly compared, as RFC 9110 asks for GET),
+/// or is `*`.
+pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    if_none_match
+        .split(',')
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*")
+}
+
 /// Gives every successful GET a strong ETag over its body, answers a matching `If-None-Match`
 /// with 304, and makes responses to authenticated requests private.
 pub async fn etag_and_cache(
@@ -106,11 +115,7 @@ pub async fn etag_and_cache(
             (tag, BoxBody::new(bytes))
         }
     };
-    let matched = if_none_match.is_some_and(|v| {
-        v.split(',')
-            .map(|t| t.trim().trim_start_matches("W/"))
-            .any(|t| t == etag || t == "*")
-    });
+    let matched = if_none_match.is_some_and(|v| etag_matches(&v, &etag));
     let mut response = if matched {
         let mut not_modified = HttpResponse::NotModified().finish();
         for name in [header::CACHE_CONTROL, header::VARY] {
