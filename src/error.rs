@@ -302,6 +302,50 @@ impl ApiError {
         e
     }
 
+    /// The problem for an error that only has a status (one actix raised itself).
+    pub fn from_status(status: StatusCode) -> Self {
+        let (code, vi, en) = match status.as_u16() {
+            404 => return Self::not_found(),
+            405 => (
+                "method_not_allowed",
+                "Đường dẫn này không nhận phương thức này.",
+                "This path does not answer this method.",
+            ),
+            408 => (
+                "request_timeout",
+                "Yêu cầu gửi quá chậm.",
+                "The request took too long to arrive.",
+            ),
+            413 => (
+                "payload_too_large",
+                "Nội dung gửi lên quá lớn.",
+                "The request body is too large.",
+            ),
+            415 => (
+                "unsupported_media_type",
+                "Kiểu nội dung không được hỗ trợ.",
+                "Unsupported content type.",
+            ),
+            431 => (
+                "headers_too_large",
+                "Tiêu đề yêu cầu quá lớn.",
+                "The request headers are too large.",
+            ),
+            s if s >= 500 => return Self::internal(format!("status {s}")),
+            _ => (
+                "bad_request",
+                "Yêu cầu không hợp lệ.",
+                "The request is not valid.",
+            ),
+        };
+        let status = if status.is_client_error() {
+            status
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Self::new(status, code, Text::new(vi, en))
+    }
+
     pub fn problem(&self, lang: Lang) -> ProblemDetails {
         ProblemDetails {
             r#type: format!("urn:ttdt:problem:{}", self.0.code),

@@ -76,16 +76,15 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(spec.clone())
                 .app_data(routes.clone())
-                .app_data(json_config())
                 .app_data(path_config())
                 .app_data(query_config())
                 .default_service(web::to(not_found))
-                // The last wrap is the outermost: errors are localised before ETags and
-                // cache headers are computed over the final response.
+                // The last wrap is the outermost. Errors are rendered last, keeping the
+                // headers the inner layers set (cache rules, CORS).
                 .wrap(from_fn(middleware::head_as_get))
-                .wrap(from_fn(middleware::localize_errors))
                 .wrap(from_fn(middleware::etag_and_cache))
                 .wrap(cors(&cors_origins))
+                .wrap(from_fn(middleware::problem_errors))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
         })
         .workers(settings.workers)
@@ -291,45 +290,6 @@ fn cors(origins: &[String]) -> Cors {
         cors = cors.allowed_origin(origin);
     }
     cors
-}
-
-fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(2 * 1024 * 1024)
-        .error_handler(|err, _req: &HttpRequest| {
-            use actix_web::error::JsonPayloadError as E;
-            let e = match &err {
-                E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::payload_too_large(
-                    "payload_too_large",
-                    Text::new(
-                        "Nội dung gửi lên quá lớn (tối đa 2 MiB).",
-                        "The request body is too large (at most 2 MiB).",
-                    ),
-                ),
-                E::ContentType => ApiError::unsupported_media_type(
-                    "unsupported_media_type",
-                    Text::new(
-                        "Hãy gửi JSON với Content-Type: application/json.",
-                        "Send JSON with Content-Type: application/json.",
-                    ),
-                ),
-                E::Deserialize(de) => ApiError::bad_request(
-                    "malformed_json",
-                    Text::new(
-                        format!("JSON không hợp lệ: {de}"),
-                        format!("Malformed JSON: {de}"),
-                    ),
-                ),
-                other => ApiError::bad_request(
-                    "malformed_json",
-                    Text::new(
-                        format!("Không đọc được nội dung: {other}"),
-                        format!("Cannot read the body: {other}"),
-                    ),
-                ),
-            };
-            e.into()
-        })
 }
 
 fn path_config() -> web::PathConfig {

@@ -291,3 +291,137 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
         .await
         .problem(404, "not_found");
 }
+
+/// Every operation of the spec that takes a body, as `(method, path with ids filled in,
+/// content type)`.
+fn body_operations() -> Vec<(Method, String, String)> {
+    let spec: serde_json::Value = serde_json::from_str(&ttdt::startup::spec_json()).unwrap();
+    let mut ops = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(content) = op["requestBody"]["content"].as_object() else {
+                continue;
+            };
+            let filled: String = path
+                .split('/')
+                .map(|s| {
+                    if s.starts_with('{') {
+                        if s == "{number}" {
+                            "1"
+                        } else {
+                            "0194f7a0-0000-7000-8000-000000000000"
+                        }
+                    } else {
+                        s
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            for content_type in content.keys() {
+                ops.push((method.clone(), filled.clone(), content_type.clone()));
+            }
+        }
+    }
+    assert!(
+        ops.len() >= 20,
+        "the spec lists the body-taking operations: {ops:?}"
+    );
+    ops
+}
+
+#[tokio::test]
+async fn every_body_is_limited_typed_and_parsed_with_problem_answers() {
+    let app = spawn_app().await;
+    let chief = app.staff("editor_in_chief").await;
+    let send = |method: Method, path: String, content_type: &str, body: Vec<u8>| {
+        let req = app
+            .client
+            .request(method, format!("{}{path}", app.address))
+            .bearer_auth(&chief.token)
+            .header("If-Match", "\"v1\"")
+            .header("Content-Type", content_type)
+            .body(body);
+        async move { Resp::read(req.send().await.expect("sent")).await }
+    };
+    let oversized = {
+        let mut b = b"{\"title\": \"".to_vec();
+        b.resize(2 * 1024 * 1024 + 1, b'a');
+        b
+    };
+    for (method, path, content_type) in body_operations() {
+        let at = format!("{method} {path}");
+        if content_type == "multipart/form-data" {
+            let r = send(method, path, "application/json", b"{}".to_vec()).await;
+            assert_eq!(r.status, 415, "{at}: {}", r.text);
+            r.problem(415, "multipart_required");
+            continue;
+        }
+        assert_eq!(content_type, "application/json", "{at}");
+        let r = send(
+            method.clone(),
+            path.clone(),
+            "application/json",
+            oversized.clone(),
+        )
+        .await;
+        assert_eq!(r.status, 413, "{at}: {}", r.text);
+        r.problem(413, "payload_too_large");
+        let r = send(method.clone(), path.clone(), "text/plain", b"{}".to_vec()).await;
+        assert_eq!(r.status, 415, "{at}: {}", r.text);
+        r.problem(415, "unsupported_media_type");
+        let r = send(
+            method.clone(),
+            path.clone(),
+            "application/json",
+            b"{\"a\": ".to_vec(),
+        )
+        .await;
+        assert_eq!(r.status, 400, "{at}: {}", r.text);
+        r.problem(400, "malformed_json");
+        let r = send(
+            method,
+            path,
+            "application/json",
+            br#"{"x": "a\u0000b"}"#.to_vec(),
+        )
+        .await;
+        assert_eq!(r.status, 422, "{at}: {}", r.text);
+        r.problem(422, "validation_failed");
+        assert_eq!(r.field_errors(), vec!["x:nul_character"], "{at}");
+    }
+}
+
+#[tokio::test]
+async fn a_streamed_body_over_the_limit_is_413_too() {
+    // No Content-Length: the limit is enforced while reading.
+    let app = spawn_app().await;
+    let chief = app.staff("editor_in_chief").await;
+    let chunks = (0..40).map(|_| Ok::<_, std::io::Error>(vec![b' '; 64 * 1024]));
+    let body = reqwest::Body::wrap_stream(futures::stream::iter(chunks));
+    let res = app
+        .client
+        .post(format!("{}/api/v1/articles/x/submit", app.address))
+        .bearer_auth(&chief.token)
+        .header("If-Match", "\"v1\"")
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    Resp::read(res).await.problem(413, "payload_too_large");
+}
+
+#[tokio::test]
+async fn the_legacy_converter_refuses_nul_like_every_text_field() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/api/v1/text/convert-legacy",
+            Some(&app.principal_token),
+            json!({ "text": "Tr\u{0}­êng" }),
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.field_errors(), vec!["text:nul_character"]);
+}

@@ -10,7 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationError};
 
-use super::{IfMatch, encode_cursor, optional_json, page_request, utc};
+use super::body::{JsonBody, OptionalJsonBody};
+use super::{IfMatch, encode_cursor, page_request, utc};
 use crate::auth::Actor;
 use crate::db::content::{Article, ArticleRevision, ContentTransition};
 use crate::domain::text::{nfc, no_nul, valid_slug};
@@ -248,10 +249,10 @@ async fn step(
     state: web::Data<AppState>,
     id: String,
     if_match: IfMatch,
-    body: web::Bytes,
+    body: OptionalJsonBody<TransitionRequest>,
     t: Transition,
 ) -> ApiResult<HttpResponse> {
-    let req: TransitionRequest = optional_json(&body)?;
+    let req = body.0;
     req.validate()?;
     if req.publish_at.is_some() && t != Transition::Publish {
         return Err(ApiError::field(
@@ -366,7 +367,7 @@ pub async fn get_working_copy(
 pub async fn create_article(
     actor: Actor,
     state: web::Data<AppState>,
-    body: web::Json<CreateArticleRequest>,
+    body: JsonBody<CreateArticleRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
@@ -423,7 +424,7 @@ pub async fn update_article(
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<UpdateArticleRequest>,
+    body: JsonBody<UpdateArticleRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
@@ -478,7 +479,7 @@ macro_rules! transition_endpoint {
             state: web::Data<AppState>,
             id: web::Path<String>,
             if_match: IfMatch,
-            body: web::Bytes,
+            body: OptionalJsonBody<TransitionRequest>,
         ) -> ApiResult<HttpResponse> {
             step(actor, state, id.into_inner(), if_match, body, $t).await
         }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use super::body::JsonBody;
 use super::users::UserResponse;
 use crate::auth::jwt::Subject;
 use crate::auth::password;
@@ -121,7 +122,7 @@ fn token_response(
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
@@ -169,7 +170,7 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: JsonBody<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
@@ -193,7 +194,7 @@ pub async fn refresh(
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: JsonBody<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
@@ -234,7 +235,7 @@ pub async fn me(actor: Actor, state: web::Data<AppState>) -> ApiResult<web::Json
 pub async fn change_my_password(
     actor: Actor,
     state: web::Data<AppState>,
-    body: web::Json<ChangePasswordRequest>,
+    body: JsonBody<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;

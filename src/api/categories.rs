@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use super::body::JsonBody;
 use super::{created, list_body, page_request, utc};
 use crate::auth::Actor;
 use crate::auth::roles;
@@ -199,7 +200,7 @@ pub async fn get_category(
 pub async fn create_category(
     actor: Actor,
     state: web::Data<AppState>,
-    body: web::Json<CreateCategoryRequest>,
+    body: JsonBody<CreateCategoryRequest>,
 ) -> ApiResult<HttpResponse> {
     actor.require(roles::can_manage_categories(actor.role))?;
     let body = body.into_inner();
@@ -251,7 +252,7 @@ pub async fn update_category(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<UpdateCategoryRequest>,
+    body: JsonBody<UpdateCategoryRequest>,
 ) -> ApiResult<web::Json<CategoryResponse>> {
     actor.require(roles::can_manage_categories(actor.role))?;
     let body = body.into_inner();

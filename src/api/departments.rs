@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use super::body::JsonBody;
 use super::{created, list_body, page_request, utc};
 use crate::auth::Actor;
 use crate::auth::roles;
@@ -146,7 +147,7 @@ pub async fn get_department(
 pub async fn create_department(
     actor: Actor,
     state: web::Data<AppState>,
-    body: web::Json<CreateDepartmentRequest>,
+    body: JsonBody<CreateDepartmentRequest>,
 ) -> ApiResult<HttpResponse> {
     actor.require(roles::can_manage_departments(actor.role))?;
     let body = body.into_inner();
@@ -180,7 +181,7 @@ pub async fn update_department(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<UpdateDepartmentRequest>,
+    body: JsonBody<UpdateDepartmentRequest>,
 ) -> ApiResult<web::Json<DepartmentResponse>> {
     actor.require(roles::can_manage_departments(actor.role))?;
     let body = body.into_inner();

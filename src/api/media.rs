@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use super::body::JsonBody;
 use super::{IfMatch, encode_cursor, page_request, utc};
 use crate::auth::Actor;
 use crate::auth::extractor::MaybeActor;
@@ -542,7 +543,7 @@ pub async fn update_media(
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<UpdateMediaRequest>,
+    body: JsonBody<UpdateMediaRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;

@@ -22,8 +22,11 @@ pub async fn head_as_get(
     next.call(req).await
 }
 
-/// Re-renders an `ApiError` in the language the client asked for (`Accept-Language`).
-pub async fn localize_errors(
+/// Every error leaves as problem+json in the client's language (`Accept-Language`): an
+/// `ApiError` is re-rendered in that language; an error actix raised itself (a malformed
+/// header, a body it could not read) gets the problem shape and the
+/// code of its status instead of actix's plain text. Headers other middleware set are kept.
+pub async fn problem_errors(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -33,18 +36,33 @@ pub async fn localize_errors(
             .and_then(|v| v.to_str().ok()),
     );
     let res = next.call(req).await?.map_into_boxed_body();
-    if lang == Lang::Vi {
+    let Some(error) = res.response().error() else {
         return Ok(res);
+    };
+    let rendered = match error.as_error::<ApiError>() {
+        Some(_) if lang == Lang::Vi => return Ok(res),
+        Some(e) => e.render(lang),
+        None => {
+            if res.status().is_server_error() {
+                log::error!(
+                    "{} {}: {error}",
+                    res.request().method(),
+                    res.request().path()
+                );
+            }
+            ApiError::from_status(res.status()).render(lang)
+        }
+    };
+    let mut rendered = rendered;
+    for (name, value) in res.headers() {
+        if !matches!(
+            *name,
+            header::CONTENT_TYPE | header::CONTENT_LENGTH | header::CONTENT_LANGUAGE
+        ) {
+            rendered.headers_mut().insert(name.clone(), value.clone());
+        }
     }
-    let rendered = res
-        .response()
-        .error()
-        .and_then(|e| e.as_error::<ApiError>())
-        .map(|e| e.render(lang));
-    Ok(match rendered {
-        Some(new) => res.into_response(new),
-        None => res,
-    })
+    Ok(res.into_response(rendered))
 }
 
 /// Whether an `If-None-Match` value names `etag` (weakly compared, as RFC 9110 asks for GET),

@@ -4,6 +4,7 @@
 
 pub mod articles;
 pub mod auth;
+pub mod body;
 pub mod categories;
 pub mod departments;
 pub mod health;
@@ -142,22 +143,6 @@ impl actix_web::FromRequest for IfMatch {
         };
         std::future::ready(result)
     }
-}
-
-/// A JSON body that may be left out entirely (transitions without a comment).
-pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> ApiResult<T> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request(
-            "malformed_json",
-            Text::new(
-                format!("JSON không hợp lệ: {e}"),
-                format!("Malformed JSON: {e}"),
-            ),
-        )
-    })
 }
 
 impl Actor {

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use super::body::JsonBody;
 use crate::auth::Actor;
 use crate::domain::vietnamese::{LegacyEncoding, convert_legacy};
 use crate::error::{ApiResult, ProblemDetails};
@@ -65,7 +66,7 @@ pub struct ConvertResponse {
 #[post("/text/convert-legacy")]
 pub async fn convert_legacy_text(
     _actor: Actor,
-    body: web::Json<ConvertRequest>,
+    body: JsonBody<ConvertRequest>,
 ) -> ApiResult<web::Json<ConvertResponse>> {
     body.validate()?;
     let (text, from) = convert_legacy(&body.text, body.from.map(Into::into));

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use super::body::JsonBody;
 use super::{created, list_body, page_request, utc};
 use crate::auth::roles::{self, Role};
 use crate::auth::{Actor, password};
@@ -182,7 +183,7 @@ pub async fn list_users(
 pub async fn create_user(
     actor: Actor,
     state: web::Data<AppState>,
-    body: web::Json<CreateUserRequest>,
+    body: JsonBody<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
@@ -250,7 +251,7 @@ pub async fn update_user(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<UpdateUserRequest>,
+    body: JsonBody<UpdateUserRequest>,
 ) -> ApiResult<web::Json<UserResponse>> {
     if !roles::can_list_users(actor.role) {
         return Err(ApiError::not_found());
@@ -289,7 +290,7 @@ pub async fn reset_user_password(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<SetPasswordRequest>,
+    body: JsonBody<SetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     if !roles::can_list_users(actor.role) {
         return Err(ApiError::not_found());
@@ -321,7 +322,7 @@ pub async fn set_publishing_delegation(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<DelegationRequest>,
+    body: JsonBody<DelegationRequest>,
 ) -> ApiResult<web::Json<UserResponse>> {
     actor.require(roles::can_set_publishing_delegation(actor.role))?;
     let delegated = body.delegated;
