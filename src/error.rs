@@ -180,6 +180,11 @@ impl ApiError {
         )
     }
 
+    /// Forbidden for a reason more specific than the role (a stable code of its own).
+    pub fn forbidden_because(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, detail)
+    }
+
     pub fn conflict(code: &'static str, detail: Text) -> Self {
         Self::new(StatusCode::CONFLICT, code, detail)
     }

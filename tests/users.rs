@@ -419,3 +419,96 @@ async fn bad_list_parameters_are_400() {
         .await
         .problem(400, "invalid_cursor");
 }
+
+#[tokio::test]
+async fn no_one_resets_their_own_password_without_the_current_one() {
+    // A stolen 15-minute access token must not become a permanent takeover.
+    let app = spawn_app().await;
+    let me = app.get("/api/v1/me", Some(&app.principal_token)).await;
+    let principal = Staff {
+        id: me.body["id"].as_str().unwrap().to_owned(),
+        email: PRINCIPAL_EMAIL.to_owned(),
+        password: PRINCIPAL_PASSWORD.to_owned(),
+        token: app.principal_token.clone(),
+    };
+    let chief = app.staff("editor_in_chief").await;
+    let deputy = app.staff("deputy_editor").await;
+    for who in [&principal, &chief, &deputy] {
+        let r = app
+            .put(
+                &format!("/api/v1/users/{}/password", who.id),
+                Some(&who.token),
+                json!({"password": "Mật khẩu của kẻ trộm 99"}),
+            )
+            .await;
+        r.problem(403, "own_account");
+        assert_eq!(
+            app.login(&who.email, "Mật khẩu của kẻ trộm 99")
+                .await
+                .status,
+            401
+        );
+        app.login_ok(&who.email, &who.password).await;
+        // The token still works: nothing changed.
+        assert_eq!(app.get("/api/v1/me", Some(&who.token)).await.status, 200);
+    }
+    // The way to change one's own: with the current password.
+    let r = app
+        .put(
+            "/api/v1/me/password",
+            Some(&chief.token),
+            json!({"current_password": chief.password, "new_password": "Mật khẩu mới của tôi 25"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    app.login_ok(&chief.email, "Mật khẩu mới của tôi 25").await;
+}
+
+#[tokio::test]
+async fn two_principals_stepping_down_at_once_leave_one_in_office() {
+    // PostgreSQL runs READ COMMITTED: without a lock, both see the other still active and both
+    // step down. Repeated, since a race shows only sometimes.
+    let app = spawn_app_with(&[("TTDT_WORKERS", "2"), ("TTDT_DB_POOL_SIZE", "6")]).await;
+    let me = app.get("/api/v1/me", Some(&app.principal_token)).await;
+    let first_id = me.body["id"].as_str().unwrap().to_owned();
+    let second = app.staff("principal").await;
+    let accounts = [
+        (first_id, PRINCIPAL_EMAIL.to_owned(), PRINCIPAL_PASSWORD),
+        (second.id, second.email, STAFF_PASSWORD),
+    ];
+    for round in 0..20 {
+        let mut tokens = Vec::new();
+        for (_, email, password) in &accounts {
+            tokens.push(
+                app.login_ok(email, password).await["access_token"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        let change = if round % 2 == 0 {
+            json!({"disabled": true})
+        } else {
+            json!({"role": "technician"})
+        };
+        let steps = accounts.iter().zip(&tokens).map(|((id, _, _), token)| {
+            let (app, path, change) = (&app, format!("/api/v1/users/{id}"), change.clone());
+            async move { app.patch(&path, Some(token), change).await }
+        });
+        let answers = futures::future::join_all(steps).await;
+        let mut statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+        statuses.sort();
+        assert_eq!(statuses, vec![200, 409], "round {round}: {answers:?}");
+        let stepped_down = answers.iter().position(|r| r.status == 200).unwrap();
+        answers[1 - stepped_down].problem(409, "last_principal");
+        // The one still in office brings the other back for the next round.
+        let restored = app
+            .patch(
+                &format!("/api/v1/users/{}", accounts[stepped_down].0),
+                Some(&tokens[1 - stepped_down]),
+                json!({"disabled": false, "role": "principal"}),
+            )
+            .await;
+        assert_eq!(restored.status, 200, "{}", restored.text);
+    }
+}

@@ -259,7 +259,7 @@ pub async fn change_my_password(
     let hash = state.passwords.hash(body.new_password).await?;
     let ctx = AuditContext::from(&actor);
     state
-        .db(move |conn| users::set_password(conn, &ctx, Some(actor.role), &actor.user_id, hash))
+        .db(move |conn| users::change_own_password(conn, &ctx, &actor.user_id, hash))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -273,6 +273,9 @@ pub async fn update_user(
 }
 
 /// Set a new password for an account the caller manages. Its sessions end.
+///
+/// Not for the caller's own account (403 `own_account`): that is `PUT /me/password`, which
+/// asks for the current password.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -280,7 +283,7 @@ pub async fn update_user(
     request_body = SetPasswordRequest,
     responses(
         (status = 204, description = "Password set"),
-        (status = 403, description = "The role may not manage this account", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage this account (`forbidden`), or it is the caller's own (`own_account`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such account, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -294,6 +297,10 @@ pub async fn reset_user_password(
 ) -> ApiResult<HttpResponse> {
     if !roles::can_list_users(actor.role) {
         return Err(ApiError::not_found());
+    }
+    if *id == actor.user_id {
+        // Checked before the hash is computed; the service checks again.
+        return Err(users::own_password());
     }
     let body = body.into_inner();
     password::check_policy("password", &body.password)?;

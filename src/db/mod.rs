@@ -169,6 +169,27 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// Serialises the transactions that guard one invariant (`name`: "principals", a slug's
+/// base, …) until the current transaction ends. Call it inside [`write_transaction`], before
+/// reading what the invariant depends on.
+///
+/// PostgreSQL runs READ COMMITTED: two transactions that each read "another principal is
+/// active" and then disable one would both pass. A transaction-scoped advisory lock makes the
+/// second wait, and its next statement then sees what the first committed. On SQLite write
+/// transactions already run one at a time (`BEGIN IMMEDIATE`).
+pub fn lock_invariant(conn: &mut DbConnection, name: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConnection::Postgres(c) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .execute(c)?;
+        }
+        DbConnection::Sqlite(_) => {}
+    }
+    Ok(())
+}
+
 /// Runs `work` in a write transaction. On SQLite it begins `IMMEDIATE`, taking the write lock
 /// up front: two deferred transactions that both read and then write deadlock in WAL mode, and
 /// SQLite fails one at once with "database is locked" instead of waiting out `busy_timeout`.

@@ -189,6 +189,8 @@ pub fn update(
     change: UserUpdate,
 ) -> ApiResult<UserView> {
     crate::db::write_transaction(conn, |conn| {
+        // Whether another principal stays active is read, then written on: one at a time.
+        crate::db::lock_invariant(conn, "principals")?;
         let current = get(conn, id)?;
         let old_role = current.role();
         let new_role = change.role.unwrap_or(old_role);
@@ -257,7 +259,10 @@ pub fn update(
     })
 }
 
-/// Sets a new password hash, ending every session of the account.
+/// Sets a new password for an account the actor manages (`None`: the command line), ending
+/// every session of the account. Never the actor's own account: that takes the current
+/// password (`change_own_password`), or a stolen access token would become a permanent
+/// takeover that also locks the owner out.
 pub fn set_password(
     conn: &mut DbConnection,
     ctx: &AuditContext,
@@ -268,22 +273,57 @@ pub fn set_password(
     crate::db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         if let Some(actor) = actor {
-            let own = ctx.actor_id.as_deref() == Some(id);
-            if !own && !roles::can_manage_user(actor, current.role()) {
+            if ctx.actor_id.as_deref() == Some(id) {
+                return Err(own_password());
+            }
+            if !roles::can_manage_user(actor, current.role()) {
                 return Err(ApiError::forbidden());
             }
         }
-        diesel::update(users::table.find(id))
-            .set((
-                users::password_hash.eq(password_hash),
-                users::token_version.eq(current.user.token_version + 1),
-                users::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-        revoke_all_sessions(conn, id)?;
-        audit::record(conn, ctx, "user.password", "user", id, json!({}))?;
-        Ok(())
+        write_password(conn, ctx, &current, password_hash)
     })
+}
+
+/// Sets the caller's own password, once the handler has checked the current one.
+pub fn change_own_password(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    id: &str,
+    password_hash: String,
+) -> ApiResult<()> {
+    crate::db::write_transaction(conn, |conn| {
+        let current = get(conn, id)?;
+        write_password(conn, ctx, &current, password_hash)
+    })
+}
+
+fn write_password(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    current: &UserView,
+    password_hash: String,
+) -> ApiResult<()> {
+    let id = &current.user.id;
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::token_version.eq(current.user.token_version + 1),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    revoke_all_sessions(conn, id)?;
+    audit::record(conn, ctx, "user.password", "user", id, json!({}))?;
+    Ok(())
+}
+
+pub fn own_password() -> ApiError {
+    ApiError::forbidden_because(
+        "own_account",
+        Text::new(
+            "Mật khẩu của chính mình chỉ đổi được ở PUT /api/v1/me/password, với mật khẩu hiện tại.",
+            "Your own password is changed at PUT /api/v1/me/password, with the current password.",
+        ),
+    )
 }
 
 /// Grants or revokes the deputy's standing publishing delegation (Điều 5.2).
