@@ -472,6 +472,24 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+/// The answer to a write that broke a unique rule: `conflict` when it is a unique violation
+/// (two requests racing for one e-mail, slug or name: the read before the write saw it free),
+/// the usual conversion otherwise.
+pub fn unique_as(e: diesel::result::Error, conflict: impl FnOnce() -> ApiError) -> ApiError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => conflict(),
+        other => other.into(),
+    }
+}
+
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};

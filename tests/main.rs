@@ -5,6 +5,7 @@ mod helpers;
 mod articles;
 mod auth;
 mod categories;
+mod concurrency;
 mod departments;
 mod errors;
 mod jwt_attacks;

@@ -20,7 +20,7 @@ use crate::db::{DbConnection, new_id, now};
 use crate::domain::text::slugify;
 use crate::domain::workflow::{self, Status, Transition};
 use crate::domain::{html, vietnamese};
-use crate::error::{ApiError, ApiResult, Text};
+use crate::error::{ApiError, ApiResult, Text, is_unique_violation, unique_as};
 
 pub const CONTENT_TYPE: &str = "article";
 
@@ -265,7 +265,17 @@ fn slug_owner(conn: &mut DbConnection, slug: &str) -> ApiResult<Option<String>> 
         .optional()?)
 }
 
-/// A slug for a new article: the one asked for (409 if another article has or had it), or one
+fn slug_taken() -> ApiError {
+    ApiError::conflict(
+        "slug_taken",
+        Text::new(
+            "Đường dẫn (slug) này đã được bài khác dùng.",
+            "Another article uses or used this slug.",
+        ),
+    )
+}
+
+/// A slug for an article: the one asked for (409 if another article has or had it), or one
 /// folded from the title, numbered until free.
 fn choose_slug(
     conn: &mut DbConnection,
@@ -275,13 +285,7 @@ fn choose_slug(
 ) -> ApiResult<String> {
     if let Some(slug) = asked {
         return match slug_owner(conn, slug)? {
-            Some(owner) if Some(owner.as_str()) != own_id => Err(ApiError::conflict(
-                "slug_taken",
-                Text::new(
-                    "Đường dẫn (slug) này đã được bài khác dùng.",
-                    "Another article uses or used this slug.",
-                ),
-            )),
+            Some(owner) if Some(owner.as_str()) != own_id => Err(slug_taken()),
             _ => Ok(slug.to_owned()),
         };
     }
@@ -295,13 +299,25 @@ fn choose_slug(
             s
         }
     };
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while slug_owner(conn, &candidate)?.is_some() {
-        candidate = format!("{base}-{n}");
-        n += 1;
+    // Every slug an article has or had is in `article_slugs`: one query finds the numbers
+    // taken, however many articles share the title.
+    let taken: std::collections::HashSet<String> = article_slugs::table
+        .filter(
+            article_slugs::slug
+                .eq(&base)
+                .or(article_slugs::slug.like(format!("{base}-%"))),
+        )
+        .select(article_slugs::slug)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    if !taken.contains(&base) {
+        return Ok(base);
     }
-    Ok(candidate)
+    Ok((2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .expect("a free number exists"))
 }
 
 fn remember_slug(conn: &mut DbConnection, slug: &str, article_id: &str) -> ApiResult<()> {
@@ -316,7 +332,8 @@ fn remember_slug(conn: &mut DbConnection, slug: &str, article_id: &str) -> ApiRe
                 article_id: article_id.to_owned(),
                 created_at: now(),
             })
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| unique_as(e, slug_taken))?;
     }
     Ok(())
 }
@@ -373,7 +390,8 @@ fn save(conn: &mut DbConnection, article: &Article, expected_version: i32) -> Ap
         articles::published_revision.eq(article.published_revision),
         articles::updated_at.eq(article.updated_at),
     ))
-    .execute(conn)?;
+    .execute(conn)
+    .map_err(|e| unique_as(e, slug_taken))?;
     if updated == 0 {
         return Err(ApiError::precondition_failed());
     }
@@ -406,7 +424,6 @@ pub fn create(
         ensure_category(conn, &fields.category_id)?;
         ensure_cover(conn, &fields.cover_media_id)?;
         let id = new_id();
-        fields.slug = choose_slug(conn, asked_slug.as_deref(), &fields.title, None)?;
         let at = now();
         let mut article = Article {
             id: id.clone(),
@@ -428,11 +445,30 @@ pub fn create(
             created_at: at,
             updated_at: at,
         };
-        apply(&mut article, &fields);
-        diesel::insert_into(articles::table)
-            .values(&article)
-            .execute(conn)?;
-        remember_slug(conn, &article.slug, &id)?;
+        // Two articles with one title, created at once, both find `-2` free: on PostgreSQL
+        // the second insert waits for the first and then fails as a duplicate. Insert in a
+        // savepoint and take the next free number when that happens.
+        for attempt in 1.. {
+            fields.slug = choose_slug(conn, asked_slug.as_deref(), &fields.title, None)?;
+            apply(&mut article, &fields);
+            let inserted = conn.transaction(|conn| {
+                diesel::insert_into(articles::table)
+                    .values(&article)
+                    .execute(conn)?;
+                diesel::insert_into(article_slugs::table)
+                    .values(ArticleSlug {
+                        slug: article.slug.clone(),
+                        article_id: id.clone(),
+                        created_at: at,
+                    })
+                    .execute(conn)
+            });
+            match inserted {
+                Ok(_) => break,
+                Err(e) if asked_slug.is_none() && attempt < 20 && is_unique_violation(&e) => {}
+                Err(e) => return Err(unique_as(e, slug_taken)),
+            }
+        }
         insert_revision(conn, &article, caller.id, note)?;
         content::record_write(
             conn,

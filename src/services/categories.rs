@@ -8,7 +8,7 @@ use crate::db::models::{Category, CategoryChangeset};
 use crate::db::schema::{categories, user_categories};
 use crate::db::{DbConnection, new_id, now};
 use crate::domain::category::{CategoryKind, Retention};
-use crate::error::{ApiError, ApiResult, Text};
+use crate::error::{ApiError, ApiResult, Text, unique_as};
 
 pub struct NewCategoryInput {
     pub name: String,
@@ -101,7 +101,8 @@ pub fn create(
         };
         diesel::insert_into(categories::table)
             .values(&category)
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| unique_as(e, slug_taken))?;
         audit::record(
             conn,
             ctx,
@@ -136,7 +137,8 @@ pub fn update(
         };
         diesel::update(categories::table.find(&current.id))
             .set(&changeset)
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| unique_as(e, slug_taken))?;
         audit::record(
             conn,
             ctx,

@@ -7,7 +7,7 @@ use super::{AuditContext, Page, audit};
 use crate::db::models::{Department, DepartmentChangeset};
 use crate::db::schema::{departments, users};
 use crate::db::{DbConnection, new_id, now};
-use crate::error::{ApiError, ApiResult, Text};
+use crate::error::{ApiError, ApiResult, Text, unique_as};
 
 pub fn list(
     conn: &mut DbConnection,
@@ -43,15 +43,19 @@ fn ensure_name_free(conn: &mut DbConnection, name: &str, except: Option<&str>) -
     }
     let n: i64 = query.count().get_result(conn)?;
     if n > 0 {
-        return Err(ApiError::conflict(
-            "name_taken",
-            Text::new(
-                "Đã có bộ phận mang tên này.",
-                "A department with this name exists.",
-            ),
-        ));
+        return Err(name_taken());
     }
     Ok(())
+}
+
+fn name_taken() -> ApiError {
+    ApiError::conflict(
+        "name_taken",
+        Text::new(
+            "Đã có bộ phận mang tên này.",
+            "A department with this name exists.",
+        ),
+    )
 }
 
 pub fn create(
@@ -72,7 +76,8 @@ pub fn create(
         };
         diesel::insert_into(departments::table)
             .values(&dept)
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| unique_as(e, name_taken))?;
         audit::record(
             conn,
             ctx,
@@ -103,7 +108,8 @@ pub fn update(
                 email: email.clone(),
                 updated_at: Some(now()),
             })
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| unique_as(e, name_taken))?;
         audit::record(
             conn,
             ctx,

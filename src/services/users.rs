@@ -8,7 +8,7 @@ use crate::auth::roles::{self, Role};
 use crate::db::models::{User, UserCategory, UserChangeset};
 use crate::db::schema::{categories, departments, refresh_tokens, user_categories, users};
 use crate::db::{DbConnection, new_id, now};
-use crate::error::{ApiError, ApiResult, Text};
+use crate::error::{ApiError, ApiResult, Text, unique_as};
 
 /// A user with the categories they review.
 #[derive(Debug, Clone)]
@@ -167,7 +167,8 @@ pub fn create(
         };
         diesel::insert_into(users::table)
             .values(&user)
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| unique_as(e, email_taken))?;
         set_categories(conn, &user.id, &input.category_ids)?;
         audit::record(
             conn,
