@@ -673,8 +673,18 @@ async fn editing_a_published_article_keeps_the_published_revision_public() {
     let public = app.get(&format!("/api/v1/articles/{}", d.id), None).await;
     assert_eq!(public.body["title"], "Lịch thi học kỳ");
     assert_eq!(public.body["slug"], "lich-thi-hoc-ky");
+    // The new slug is the working copy's: the public has never seen it.
+    app.get("/api/v1/articles/lich-thi-hoc-ky-i", None)
+        .await
+        .problem(404, "not_found");
 
     app.publish_as(&b.chief.token, &d.id).await;
+    assert_eq!(
+        app.get("/api/v1/articles/lich-thi-hoc-ky-i", None)
+            .await
+            .status,
+        200
+    );
     let public = app.get(&format!("/api/v1/articles/{}", d.id), None).await;
     assert_eq!(public.body["title"], "Lịch thi học kỳ (đã sửa)");
     // The old slug keeps answering, with a redirect to the new one.

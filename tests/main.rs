@@ -10,6 +10,7 @@ mod departments;
 mod errors;
 mod jwt_attacks;
 mod media;
+mod migrations;
 mod openapi;
 mod project;
 mod users;

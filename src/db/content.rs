@@ -57,6 +57,9 @@ pub struct ArticleSlug {
     pub slug: String,
     pub article_id: String,
     pub created_at: NaiveDateTime,
+    /// The public has seen it (a revision carrying it was published): only then does it
+    /// redirect publicly.
+    pub public: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

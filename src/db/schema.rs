@@ -121,6 +121,7 @@ diesel::table! {
         slug -> Text,
         article_id -> Text,
         created_at -> Timestamp,
+        public -> Bool,
     }
 }
 

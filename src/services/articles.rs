@@ -331,6 +331,7 @@ fn remember_slug(conn: &mut DbConnection, slug: &str, article_id: &str) -> ApiRe
                 slug: slug.to_owned(),
                 article_id: article_id.to_owned(),
                 created_at: now(),
+                public: false,
             })
             .execute(conn)
             .map_err(|e| unique_as(e, slug_taken))?;
@@ -460,6 +461,7 @@ pub fn create(
                         slug: article.slug.clone(),
                         article_id: id.clone(),
                         created_at: at,
+                        public: false,
                     })
                     .execute(conn)
             });
@@ -748,6 +750,10 @@ fn publish(conn: &mut DbConnection, article: &Article) -> ApiResult<()> {
         })
         .execute(conn)?;
     media::record_uses(conn, CONTENT_TYPE, &article.id, true, &media_of(article))?;
+    // From now on the public knows this slug: should it change, it redirects.
+    diesel::update(article_slugs::table.find(&article.slug))
+        .set(article_slugs::public.eq(true))
+        .execute(conn)?;
     let mut slugs: Vec<String> = tags
         .iter()
         .map(|t| slugify(t))

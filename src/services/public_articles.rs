@@ -40,7 +40,8 @@ pub struct PublicFilter {
     pub published_before: Option<NaiveDateTime>,
 }
 
-/// Finds a published article by id or slug; an old slug answers where it moved.
+/// Finds a published article by id or slug; an old slug the public has seen answers where it
+/// moved (a slug only a working copy has had is unknown to the public).
 pub fn get(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Lookup<PublicArticle>> {
     let found: Option<PublicArticle> = public_articles::table
         .filter(
@@ -59,6 +60,7 @@ pub fn get(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Lookup<Public
             public_articles::table.on(public_articles::article_id.eq(article_slugs::article_id)),
         )
         .filter(article_slugs::slug.eq(id_or_slug))
+        .filter(article_slugs::public.eq(true))
         .select(public_articles::slug)
         .first(conn)
         .optional()?;

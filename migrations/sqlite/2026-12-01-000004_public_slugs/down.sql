@@ -1,0 +1,1 @@
+ALTER TABLE article_slugs DROP COLUMN public;
