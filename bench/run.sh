@@ -4,6 +4,7 @@
 #   bench/run.sh                      # SQLite, 10,000 articles
 #   bench/run.sh --count 100000       # SQLite, 100,000 articles
 #   bench/run.sh --backend postgres   # PostgreSQL (TEST_DATABASE_URL or the local server)
+#   bench/run.sh --only create --synchronous normal   # the write scenario, SQLite NORMAL
 #
 # Prints, per scenario, the median of three runs: requests/s and p50/p99 latency.
 set -euo pipefail
@@ -14,6 +15,8 @@ BACKEND=sqlite
 CONNECTIONS=32
 DURATION=10s
 RUNS=3
+ONLY="list item search search-common create"
+SYNCHRONOUS=full
 while [ $# -gt 0 ]; do
     case "$1" in
         --count) COUNT="$2"; shift 2 ;;
@@ -21,6 +24,8 @@ while [ $# -gt 0 ]; do
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
         --runs) RUNS="$2"; shift 2 ;;
+        --only) ONLY="$2"; shift 2 ;;
+        --synchronous) SYNCHRONOUS="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -55,6 +60,7 @@ case "$BACKEND" in
     *) echo "backend is sqlite or postgres" >&2; exit 2 ;;
 esac
 export TTDT_DATA_DIR="$WORK" TTDT_BIND="127.0.0.1:$PORT" RUST_LOG=warn TTDT_DB_POOL_SIZE=16
+export TTDT_SQLITE_SYNCHRONOUS="$SYNCHRONOUS"
 
 echo "seeding $COUNT articles ($BACKEND)…" >&2
 "$SEED" "$COUNT" "$WORK/slugs.txt"
@@ -85,6 +91,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 report() {
     local name="$1"; shift
+    case " $ONLY " in *" $name "*) ;; *) return 0 ;; esac
     measure "$@" >/dev/null  # warm-up
     local runs=()
     for _ in $(seq "$RUNS"); do runs+=("$(measure "$@")"); done
@@ -97,11 +104,34 @@ report() {
         "$BACKEND" "$COUNT" "$name" "$rps" "$p50" "$p99" "$bad"
 }
 
+# Writes: each request creates a draft article (one transaction: the row, its slug, its first
+# revision, the audit and change-feed entries), as the seeded contributor, with a new title.
+TOKEN=$(curl -sf -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d '{"email": "writer@bench.vn", "password": "mật khẩu bench dài"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+CATEGORY=$(curl -sf "$BASE/api/v1/categories?limit=1" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+cat > "$WORK/create.lua" <<LUA
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local n = 0
+request = function()
+  n = n + 1
+  local body = '{"title": "Bản tin số ' .. id .. '-' .. n .. '-$$", "category_id": "$CATEGORY", ' ..
+    '"summary": "Tóm tắt", "body": "<p>Nội dung bản tin của trường.</p>"}'
+  return wrk.format("POST", "/api/v1/articles",
+    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN" }, body)
+end
+LUA
+echo "SQLite synchronous=$SYNCHRONOUS (SQLite only)" >&2
+
 report list "$BASE/api/v1/articles?limit=20"
 report item -s "$WORK/items.lua" "$BASE"
 report search "$BASE/api/v1/articles?q=ngoai%20khoa&limit=20"
 # The worst case: words in nearly every article, so every match must be ranked.
 report search-common "$BASE/api/v1/articles?q=truong%20hoc&limit=20"
+report create -s "$WORK/create.lua" "$BASE"
 # RssFile counts the database pages SQLite maps (mmap), once per pooled connection: shared
 # page cache, not memory the server owns. RssAnon is the server's own memory.
 echo "server memory after the run: $(awk '/VmRSS|RssAnon|RssFile/ {printf "%s %s %s  ", $1, $2, $3}' /proc/$SERVER_PID/status)"

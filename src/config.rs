@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::db::DatabaseUrl;
+use crate::db::{DatabaseUrl, SqliteSync};
 
 /// Every variable the program reads. `.env.example` and `docker-compose.yml` use only these
 /// (a test checks it).
@@ -23,6 +23,7 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_TRUSTED_PROXIES",
     "TTDT_DB_POOL_SIZE",
     "TTDT_DB_POOL_TIMEOUT",
+    "TTDT_SQLITE_SYNCHRONOUS",
     "TTDT_WORKERS",
     "TTDT_LOGIN_RATE_ACCOUNT",
     "TTDT_LOGIN_RATE_ADDRESS",
@@ -85,6 +86,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     pub db_pool_size: u32,
     pub db_pool_timeout: Duration,
+    /// SQLite only: `full` (every acknowledged commit survives a power cut) or `normal`.
+    pub sqlite_synchronous: SqliteSync,
     pub workers: usize,
     /// Login attempts allowed per minute for one account / one client address.
     pub login_rate_account: u32,
@@ -188,6 +191,15 @@ impl Settings {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let db_pool_size = number(&get, "TTDT_DB_POOL_SIZE", 10, 1..=200)? as u32;
         let db_pool_timeout = Duration::from_secs(number(&get, "TTDT_DB_POOL_TIMEOUT", 3, 1..=30)?);
+        let sqlite_synchronous = match get("TTDT_SQLITE_SYNCHRONOUS") {
+            None => SqliteSync::Full,
+            Some(v) => SqliteSync::parse(v.trim()).ok_or_else(|| {
+                err(
+                    "TTDT_SQLITE_SYNCHRONOUS",
+                    format!("{v:?} is not `full` or `normal`"),
+                )
+            })?,
+        };
         let workers = number(&get, "TTDT_WORKERS", cores as u64, 1..=256)? as usize;
         let login_rate_account = number(&get, "TTDT_LOGIN_RATE_ACCOUNT", 5, 1..=10_000)? as u32;
         let login_rate_address = number(&get, "TTDT_LOGIN_RATE_ADDRESS", 30, 1..=100_000)? as u32;
@@ -232,6 +244,7 @@ impl Settings {
             trusted_proxies,
             db_pool_size,
             db_pool_timeout,
+            sqlite_synchronous,
             workers,
             login_rate_account,
             login_rate_address,
@@ -297,6 +310,7 @@ mod tests {
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(s.media_dir, PathBuf::from("data/media"));
         assert_eq!(s.access_token_ttl, Duration::from_secs(900));
+        assert_eq!(s.sqlite_synchronous, SqliteSync::Full);
     }
 
     #[test]
@@ -309,6 +323,7 @@ mod tests {
             ("TTDT_DB_POOL_TIMEOUT", "abc"),
             ("TTDT_CORS_ORIGINS", "https://a.vn/path"),
             ("TTDT_TRUSTED_PROXIES", "proxy.local"),
+            ("TTDT_SQLITE_SYNCHRONOUS", "off"),
             ("TTDT_ADMIN_EMAIL", "a@b.vn"),
         ];
         for (var, value) in cases {

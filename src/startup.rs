@@ -85,6 +85,7 @@ impl Application {
                 .wrap(from_fn(middleware::etag_and_cache))
                 .wrap(cors(&cors_origins))
                 .wrap(from_fn(middleware::problem_errors))
+                .wrap(from_fn(middleware::security_headers))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
         })
         .workers(settings.workers)
@@ -321,7 +322,7 @@ fn query_config() -> web::QueryConfig {
 /// Opens the pool and applies pending migrations.
 pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
     let pool = db::build_pool(
-        &settings.database_url,
+        db_manager(settings),
         settings.db_pool_size,
         settings.db_pool_timeout,
     )?;
@@ -337,11 +338,16 @@ pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
 /// OpenSSL when the command exits.
 pub fn open_connection(settings: &Settings) -> Result<db::DbConnection, String> {
     use r2d2::ManageConnection;
-    let mut conn = db::DbManager::new(settings.database_url.clone())
+    let mut conn = db_manager(settings)
         .connect()
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+fn db_manager(settings: &Settings) -> db::DbManager {
+    db::DbManager::new(settings.database_url.clone())
+        .sqlite_synchronous(settings.sqlite_synchronous)
 }
 
 fn migrate(conn: &mut db::DbConnection) -> Result<(), String> {

@@ -425,3 +425,61 @@ async fn the_legacy_converter_refuses_nul_like_every_text_field() {
     r.problem(422, "validation_failed");
     assert_eq!(r.field_errors(), vec!["text:nul_character"]);
 }
+
+#[tokio::test]
+async fn every_kind_of_answer_carries_the_security_headers() {
+    use crate::media::{file, png, upload};
+    let app = spawn_app().await;
+    let chief = app.staff("editor_in_chief").await;
+    let image = upload(
+        &app,
+        Some(&chief.token),
+        &[file("a.png", None, png(40, 30))],
+    )
+    .await;
+    assert_eq!(image.status, 201, "{}", image.text);
+    let image_file = format!("/api/v1/media/{}/file", image.body["id"].as_str().unwrap());
+    let answers = [
+        ("json", app.get("/api/v1/categories", None).await),
+        ("problem", app.get("/api/v1/khong-co", None).await),
+        (
+            "staff json",
+            app.get("/api/v1/me", Some(&chief.token)).await,
+        ),
+        ("health", app.get("/healthz", None).await),
+        ("spec", app.get("/api/v1/openapi.json", None).await),
+        ("docs", app.get("/docs/", None).await),
+        (
+            "docs script",
+            app.get("/docs/swagger-ui-bundle.js", None).await,
+        ),
+        ("media file", app.get(&image_file, Some(&chief.token)).await),
+    ];
+    for (what, r) in &answers {
+        assert!(r.status.as_u16() < 500, "{what}: {}", r.status);
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{what}");
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+        match *what {
+            "docs" | "docs script" => {
+                // Swagger UI runs from our own files: scripts from this origin only, no inline
+                // or remote script, the spec fetched from here.
+                assert!(
+                    csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"),
+                    "{csp}"
+                );
+                assert!(csp.contains("connect-src 'self'"), "{csp}");
+            }
+            "media file" => {}
+            _ => assert!(csp.starts_with("default-src 'none'"), "{what}: {csp}"),
+        }
+    }
+    assert_eq!(answers[5].1.status, 200);
+    assert!(answers[5].1.text.contains("swagger-ui-bundle.js"));
+}

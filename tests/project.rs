@@ -249,3 +249,29 @@ async fn a_generated_jwt_key_is_private_and_survives_a_restart() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn sqlite_flushes_every_commit_unless_told_otherwise() {
+    // An official record: an acknowledged write must survive a power cut (synchronous=FULL,
+    // PRAGMA value 2). `normal` (1) stays available for those who prefer speed.
+    #[derive(diesel::QueryableByName)]
+    struct Sync {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        synchronous: i32,
+    }
+    for (setting, expected) in [(None, 2), (Some("normal"), 1), (Some("FULL"), 2)] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/ttdt.db", dir.path().display());
+        let mut vars = vec![("TTDT_DATABASE_URL", url.as_str())];
+        if let Some(s) = setting {
+            vars.push(("TTDT_SQLITE_SYNCHRONOUS", s));
+        }
+        let app = spawn_app_with(&vars).await;
+        let mut conn = app.pool.get().unwrap();
+        use diesel::RunQueryDsl;
+        let row: Sync = diesel::sql_query("PRAGMA synchronous")
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(row.synchronous, expected, "{setting:?}");
+    }
+}

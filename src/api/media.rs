@@ -704,10 +704,14 @@ async fn serve(
     let value = |s: &str| header::HeaderValue::from_str(s).map_err(ApiError::internal);
     headers.insert(header::ETAG, value(&tag)?);
     headers.insert(header::CACHE_CONTROL, value(cache)?);
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, value("nosniff")?);
-    if !kind.plays_inline() {
-        headers.insert(header::CONTENT_SECURITY_POLICY, value("sandbox")?);
-    }
+    // Documents are only ever downloaded, and sandboxed should a browser open one anyway;
+    // pictures and players may be opened on their own, but never framed.
+    let csp = if kind.plays_inline() {
+        "frame-ancestors 'none'"
+    } else {
+        "sandbox; default-src 'none'; frame-ancestors 'none'"
+    };
+    headers.insert(header::CONTENT_SECURITY_POLICY, value(csp)?);
     Ok(res)
 }
 

@@ -62,16 +62,53 @@ impl DatabaseUrl {
     }
 }
 
+/// How SQLite makes a commit durable (`PRAGMA synchronous`, in WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteSync {
+    /// Every commit is on disk before it is acknowledged: a power cut loses nothing that was
+    /// answered. The default: this is an official record, and a content API writes rarely.
+    Full,
+    /// Commits reach the disk at checkpoints: safe against a killed process, but a power cut
+    /// can lose the last commits. Faster writes.
+    Normal,
+}
+
+impl SqliteSync {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "full" => Some(Self::Full),
+            "normal" => Some(Self::Normal),
+            _ => None,
+        }
+    }
+
+    fn pragma(self) -> &'static str {
+        match self {
+            Self::Full => "FULL",
+            Self::Normal => "NORMAL",
+        }
+    }
+}
+
 /// Establishes the inner connection for the backend chosen from the URL, so a connection error
 /// reads as what it is ("connection refused"), never as a stray SQLite file.
 #[derive(Debug, Clone)]
 pub struct DbManager {
     url: DatabaseUrl,
+    sqlite_sync: SqliteSync,
 }
 
 impl DbManager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self {
+            url,
+            sqlite_sync: SqliteSync::Full,
+        }
+    }
+
+    pub fn sqlite_synchronous(mut self, sync: SqliteSync) -> Self {
+        self.sqlite_sync = sync;
+        self
     }
 }
 
@@ -86,11 +123,12 @@ impl r2d2::ManageConnection for DbManager {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // busy_timeout must come before WAL, or opening several connections on a fresh
                 // file reports "database is locked".
-                conn.batch_execute(
+                conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
                      PRAGMA mmap_size = 268435456;",
-                )
+                    self.sqlite_sync.pragma()
+                ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -109,7 +147,8 @@ impl r2d2::ManageConnection for DbManager {
 
 /// Builds the pool. A dead database makes `get()` fail after `timeout`, which the API answers
 /// with 503, instead of r2d2's 30-second default hang.
-pub fn build_pool(url: &DatabaseUrl, max_size: u32, timeout: Duration) -> Result<DbPool, String> {
+pub fn build_pool(manager: DbManager, max_size: u32, timeout: Duration) -> Result<DbPool, String> {
+    let url = &manager.url;
     if let DatabaseUrl::Sqlite(path) = url {
         ensure_parent_dir(path)?;
     }
@@ -120,7 +159,7 @@ pub fn build_pool(url: &DatabaseUrl, max_size: u32, timeout: Duration) -> Result
         // A PostgreSQL connection can die under us (server restart, failover); checking it
         // out with a ping lets the pool replace it. SQLite lives in-process and cannot.
         .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
-        .build(DbManager::new(url.clone()))
+        .build(manager.clone())
         .map_err(|e| format!("cannot open the {} database: {e}", url.backend_name()))
 }
 
