@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest};
@@ -22,6 +23,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::password::{self, Passwords};
 use crate::auth::ratelimit::LoginLimiter;
 use crate::config::Settings;
+use crate::db::health::{DbHealth, DbState};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Text};
 use crate::openapi::{self, ApiDoc};
@@ -39,9 +41,28 @@ pub struct Application {
 impl Application {
     /// Opens the database, applies migrations, creates the first principal if asked, and binds
     /// the listener. Every failure is a one-line message for the operator.
+    ///
+    /// A PostgreSQL server that does not answer yet does not stop the start: the service
+    /// listens (`/healthz` 200, everything else 503) and finishes preparing the database when
+    /// it answers. A SQLite file that cannot be opened is a setting to fix: that stops it.
     pub async fn build(settings: Settings) -> Result<Self, String> {
-        let pool = open_database(&settings)?;
-        bootstrap_principal(&pool, &settings)?;
+        let health = Arc::new(DbHealth::default());
+        // Before the pool opens its first connection: on a new SQLite file, switching to WAL
+        // while the migrations run would meet "database is locked".
+        match prepare_database(&settings) {
+            Ok(()) => health.mark_up(),
+            Err(e) if settings.database_url.is_postgres() => log::error!(
+                "database not ready ({e}): serving 503 until it is; retrying every second"
+            ),
+            Err(e) => return Err(e),
+        }
+        let pool = db::build_pool(
+            db_manager(&settings),
+            health.clone(),
+            settings.db_pool_size,
+            settings.db_pool_timeout,
+        )?;
+        spawn_database_watch(settings.clone(), health.clone());
         let secret = jwt_secret(&settings)?;
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&secret, &settings.jwt_issuer, settings.access_token_ttl),
@@ -60,6 +81,7 @@ impl Application {
                 })?,
             ),
             pool: pool.clone(),
+            db_health: health,
             settings: settings.clone(),
         });
         spawn_scheduler(state.clone());
@@ -137,6 +159,7 @@ fn spawn_media_sweep(state: web::Data<AppState>) {
             {
                 Ok(0) => {}
                 Ok(n) => log::info!("removed {n} unreferenced media file(s)"),
+                Err(e) if e.status().as_u16() == 503 => {}
                 Err(e) => log::warn!("media sweep failed: {e}"),
             }
         }
@@ -155,6 +178,8 @@ fn spawn_scheduler(state: web::Data<AppState>) {
             match state.db(crate::services::articles::publish_due).await {
                 Ok(0) => {}
                 Ok(n) => log::info!("published {n} scheduled article(s)"),
+                // The database is away: its state change is logged once, not every tick.
+                Err(e) if e.status().as_u16() == 503 => {}
                 Err(e) => log::warn!("scheduled publishing failed: {e}"),
             }
         }
@@ -319,18 +344,38 @@ fn query_config() -> web::QueryConfig {
     })
 }
 
-/// Opens the pool and applies pending migrations.
-pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
-    let pool = db::build_pool(
-        db_manager(settings),
-        settings.db_pool_size,
-        settings.db_pool_timeout,
-    )?;
-    let mut conn = pool
-        .get()
-        .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    migrate(&mut conn)?;
-    Ok(pool)
+/// Brings the database up to date on one direct connection: migrations, then the first
+/// principal if asked for.
+fn prepare_database(settings: &Settings) -> Result<(), String> {
+    let mut conn = open_connection(settings)?;
+    bootstrap_principal(&mut conn, settings)
+}
+
+/// Watches the database once a second: one that has not been prepared yet is prepared as soon
+/// as it answers; one that went down is marked up again as soon as a connection opens.
+fn spawn_database_watch(settings: Settings, health: Arc<DbHealth>) {
+    use r2d2::ManageConnection;
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let state = health.state();
+            if state == DbState::Up {
+                continue;
+            }
+            let settings = settings.clone();
+            let ready = tokio::task::spawn_blocking(move || match state {
+                DbState::Starting => prepare_database(&settings).is_ok(),
+                _ => db_manager(&settings).connect().is_ok(),
+            })
+            .await
+            .unwrap_or(false);
+            if ready {
+                health.mark_up();
+            }
+        }
+    });
 }
 
 /// One connection with migrations applied, for one-off commands. No pool: a pool keeps a
@@ -359,9 +404,8 @@ fn migrate(conn: &mut db::DbConnection) -> Result<(), String> {
 }
 
 /// On a database without users, creates the principal named by TTDT_ADMIN_EMAIL/PASSWORD.
-fn bootstrap_principal(pool: &DbPool, settings: &Settings) -> Result<(), String> {
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    if users::count(&mut conn).map_err(|e| e.to_string())? > 0 {
+fn bootstrap_principal(conn: &mut db::DbConnection, settings: &Settings) -> Result<(), String> {
+    if users::count(conn).map_err(|e| e.to_string())? > 0 {
         return Ok(());
     }
     let (Some(email), Some(pw)) = (&settings.admin_email, &settings.admin_password) else {
@@ -383,7 +427,7 @@ fn bootstrap_principal(pool: &DbPool, settings: &Settings) -> Result<(), String>
         department_id: None,
         category_ids: Vec::new(),
     };
-    users::create(&mut conn, &AuditContext::command_line(), None, input)
+    users::create(conn, &AuditContext::command_line(), None, input)
         .map_err(|e| format!("cannot create the first principal: {e}"))?;
     log::info!("created the first principal account {email}");
     Ok(())

@@ -1,5 +1,7 @@
 //! What every handler shares: the pool, keys, the password hasher and the login limiter.
 
+use std::time::{Duration, Instant};
+
 use actix_web::web;
 use diesel::r2d2::R2D2Connection;
 
@@ -7,11 +9,14 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::password::Passwords;
 use crate::auth::ratelimit::LoginLimiter;
 use crate::config::Settings;
-use crate::db::{DbConnection, DbPool};
+use crate::db::health::DbHealth;
+use crate::db::{DbConnection, DbPool, PooledConn};
 use crate::error::{ApiError, ApiResult};
 
 pub struct AppState {
     pub pool: DbPool,
+    /// Whether the database is up: while it is not, requests answer 503 at once.
+    pub db_health: std::sync::Arc<DbHealth>,
     pub jwt: JwtKeys,
     pub passwords: Passwords,
     pub login_limiter: LoginLimiter,
@@ -26,15 +31,21 @@ pub struct AppState {
 
 impl AppState {
     /// Runs one unit of database work on the blocking pool with a pooled connection. A pool
-    /// that cannot hand out a connection in time becomes 503.
+    /// that cannot hand out a connection in time becomes 503, and so, at once, does a database
+    /// known to be down or not ready yet.
     pub async fn db<T, F>(&self, work: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
+        if !self.db_health.is_up() {
+            return Err(ApiError::service_unavailable("the database is down"));
+        }
         let pool = self.pool.clone();
+        let health = self.db_health.clone();
+        let timeout = self.settings.db_pool_timeout;
         web::block(move || {
-            let mut conn = pool.get()?;
+            let mut conn = checkout(&pool, &health, timeout)?;
             match work(&mut conn) {
                 // A failure on a connection that is now broken is the database going away
                 // (restart, failover, terminated backend), not a fault in the request.
@@ -48,5 +59,20 @@ impl AppState {
             }
         })
         .await?
+    }
+}
+
+/// Waits up to `timeout` for a connection, in short slices: a request already waiting when
+/// the database goes down leaves as soon as that is known, instead of queueing behind it.
+fn checkout(pool: &DbPool, health: &DbHealth, timeout: Duration) -> ApiResult<PooledConn> {
+    const SLICE: Duration = Duration::from_millis(200);
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match pool.get_timeout(left.min(SLICE)) {
+            Ok(conn) => return Ok(conn),
+            Err(e) if left <= SLICE || !health.is_up() => return Err(e.into()),
+            Err(_) => {}
+        }
     }
 }

@@ -483,3 +483,110 @@ async fn every_kind_of_answer_carries_the_security_headers() {
     assert_eq!(answers[5].1.status, 200);
     assert!(answers[5].1.text.contains("swagger-ui-bundle.js"));
 }
+
+/// A fresh PostgreSQL database reached through a gate, and the app's URL for it; `None` on
+/// SQLite, which lives in the process and cannot go away like a server.
+fn postgres_behind_a_gate() -> Option<(TestDb, TcpGate, String)> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let (db, url) = TestDb::create();
+    let mut gated = url::Url::parse(&url).unwrap();
+    let target = (
+        gated.host_str().unwrap().to_owned(),
+        gated.port().unwrap_or(5432),
+    );
+    let target = std::net::ToSocketAddrs::to_socket_addrs(&target)
+        .unwrap()
+        .next()
+        .unwrap();
+    let gate = TcpGate::closed(target);
+    gated.set_host(Some("127.0.0.1")).unwrap();
+    gated.set_port(Some(gate.port)).unwrap();
+    Some((db, gate, gated.to_string()))
+}
+
+async fn wait_until_ready(app: &TestApp) -> bool {
+    for _ in 0..100 {
+        if app.get("/readyz", None).await.status == 200 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_service_starts_while_postgresql_is_down_and_serves_once_it_answers() {
+    let Some((_db, gate, url)) = postgres_behind_a_gate() else {
+        return; // PostgreSQL only.
+    };
+    let app = start_app(&[("TTDT_DATABASE_URL", &url)]).await;
+    assert_eq!(app.get("/healthz", None).await.status, 200);
+    app.get("/readyz", None)
+        .await
+        .problem(503, "service_unavailable");
+    for path in ["/api/v1/articles", "/api/v1/categories"] {
+        let started = Instant::now();
+        let r = app.get(path, None).await;
+        r.problem(503, "service_unavailable");
+        assert!(r.header("retry-after").is_some());
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "at once, not after a pool wait"
+        );
+    }
+    let login = app.login(PRINCIPAL_EMAIL, PRINCIPAL_PASSWORD).await;
+    login.problem(503, "service_unavailable");
+
+    gate.open();
+    assert!(
+        wait_until_ready(&app).await,
+        "ready once the database answers"
+    );
+    // Migrations ran and the first principal was created then.
+    app.login_ok(PRINCIPAL_EMAIL, PRINCIPAL_PASSWORD).await;
+    assert_eq!(app.get("/api/v1/categories", None).await.status, 200);
+}
+
+#[tokio::test]
+async fn while_postgresql_is_down_requests_fail_fast_and_recover() {
+    let Some((_db, gate, url)) = postgres_behind_a_gate() else {
+        return; // PostgreSQL only.
+    };
+    gate.open();
+    // A long pool timeout: answers that come quicker did not wait for it.
+    let app = spawn_app_with(&[
+        ("TTDT_DATABASE_URL", &url),
+        ("TTDT_DB_POOL_TIMEOUT", "10"),
+        ("TTDT_WORKERS", "2"),
+    ])
+    .await;
+    assert_eq!(app.get("/api/v1/categories", None).await.status, 200);
+    gate.close();
+    let started = Instant::now();
+    let answers =
+        futures::future::join_all((0..12).map(|_| app.get("/api/v1/categories", None))).await;
+    for r in &answers {
+        r.problem(503, "service_unavailable");
+        assert!(r.header("retry-after").is_some());
+    }
+    let all_answered = started.elapsed();
+    assert!(all_answered < Duration::from_secs(5), "{all_answered:?}");
+    let again = Instant::now();
+    app.get("/api/v1/categories", None)
+        .await
+        .problem(503, "service_unavailable");
+    assert!(
+        again.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        again.elapsed()
+    );
+
+    gate.open();
+    assert!(
+        wait_until_ready(&app).await,
+        "the service recovers by itself"
+    );
+    assert_eq!(app.get("/api/v1/categories", None).await.status, 200);
+}

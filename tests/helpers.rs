@@ -154,6 +154,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with extra `TTDT_*` variables (overriding the test defaults).
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let mut app = start_app(vars).await;
+    app.principal_token = app.login_ok(PRINCIPAL_EMAIL, PRINCIPAL_PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app
+}
+
+/// Starts the app without logging in (its database may not answer yet).
+pub async fn start_app(vars: &[(&str, &str)]) -> TestApp {
     let (db, database_url) = TestDb::create();
     let data_dir = tempfile::tempdir().expect("data dir");
     let mut env: HashMap<String, String> = [
@@ -185,7 +195,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let mut app = TestApp {
+    TestApp {
         address,
         client,
         pool,
@@ -194,12 +204,97 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         data_dir,
         principal_token: String::new(),
         counter: Default::default(),
-    };
-    app.principal_token = app.login_ok(PRINCIPAL_EMAIL, PRINCIPAL_PASSWORD).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app
+    }
+}
+
+/// A TCP relay to PostgreSQL that can be cut and restored, to take the database away from
+/// the app (and bring it back) without touching the server other tests use. It runs on its own
+/// threads: the app may block its runtime's thread while it connects.
+pub struct TcpGate {
+    pub port: u16,
+    target: std::net::SocketAddr,
+    relay: std::sync::Mutex<Option<Relay>>,
+}
+
+struct Relay {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    streams: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+    acceptor: std::thread::JoinHandle<()>,
+}
+
+impl TcpGate {
+    /// A gate on a free port, closed: connections to it are refused.
+    pub fn closed(target: std::net::SocketAddr) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        TcpGate {
+            port,
+            target,
+            relay: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Starts relaying: new connections reach PostgreSQL.
+    pub fn open(&self) {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port)).expect("gate port");
+        listener.set_nonblocking(true).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let streams = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (target, stop2, streams2) = (self.target, stop.clone(), streams.clone());
+        let acceptor = std::thread::spawn(move || {
+            while !stop2.load(Ordering::SeqCst) {
+                let client = match listener.accept() {
+                    Ok((client, _)) => client,
+                    Err(_) => {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                        continue;
+                    }
+                };
+                client.set_nonblocking(false).unwrap();
+                let Ok(server) = std::net::TcpStream::connect(target) else {
+                    continue;
+                };
+                let mut open = streams2.lock().unwrap();
+                open.push(client.try_clone().unwrap());
+                open.push(server.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+            }
+        });
+        *self.relay.lock().unwrap() = Some(Relay {
+            stop,
+            streams,
+            acceptor,
+        });
+    }
+
+    /// Stops listening and cuts every relayed connection, as a server that went away.
+    pub fn close(&self) {
+        if let Some(relay) = self.relay.lock().unwrap().take() {
+            relay.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            let _ = relay.acceptor.join();
+            for stream in relay.streams.lock().unwrap().iter() {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            }
+        }
+    }
+}
+
+impl Drop for TcpGate {
+    fn drop(&mut self) {
+        self.close();
+    }
 }
 
 impl TestApp {

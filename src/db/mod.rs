@@ -3,6 +3,7 @@
 //! Backend-specific SQL lives here and nowhere else, always behind an explicit match.
 
 pub mod content;
+pub mod health;
 pub mod models;
 pub mod schema;
 
@@ -38,6 +39,10 @@ pub enum DatabaseUrl {
 }
 
 impl DatabaseUrl {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+
     pub fn parse(url: &str) -> Result<Self, String> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self::Postgres(url.to_owned()));
@@ -120,6 +125,7 @@ impl r2d2::ManageConnection for DbManager {
         match &self.url {
             DatabaseUrl::Postgres(url) => Ok(DbConnection::Postgres(PgConnection::establish(url)?)),
             DatabaseUrl::Sqlite(path) => {
+                ensure_parent_dir(path).map_err(diesel::ConnectionError::BadConnection)?;
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // busy_timeout must come before WAL, or opening several connections on a fresh
                 // file reports "database is locked".
@@ -145,25 +151,32 @@ impl r2d2::ManageConnection for DbManager {
     }
 }
 
-/// Builds the pool. A dead database makes `get()` fail after `timeout`, which the API answers
-/// with 503, instead of r2d2's 30-second default hang.
-pub fn build_pool(manager: DbManager, max_size: u32, timeout: Duration) -> Result<DbPool, String> {
+/// Builds the pool without waiting for a first connection: the service starts while the
+/// database is away. Failed connection attempts tell `health`, so that requests answer 503 at
+/// once; `get()` gives up after `timeout` otherwise (r2d2 would wait 30 s).
+pub fn build_pool(
+    manager: DbManager,
+    health: std::sync::Arc<health::DbHealth>,
+    max_size: u32,
+    timeout: Duration,
+) -> Result<DbPool, String> {
     let url = &manager.url;
     if let DatabaseUrl::Sqlite(path) = url {
         ensure_parent_dir(path)?;
     }
-    r2d2::Pool::builder()
+    Ok(r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(timeout)
         // A PostgreSQL connection can die under us (server restart, failover); checking it
         // out with a ping lets the pool replace it. SQLite lives in-process and cannot.
         .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
-        .build(manager.clone())
-        .map_err(|e| format!("cannot open the {} database: {e}", url.backend_name()))
+        .error_handler(Box::new(health::ConnectErrors(health)))
+        .build_unchecked(manager))
 }
 
-fn ensure_parent_dir(path: &Path) -> Result<(), String> {
+/// Creates the directory of a SQLite file, so that every command can open it.
+pub fn ensure_parent_dir(path: &Path) -> Result<(), String> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create directory {}: {e}", dir.display())),
