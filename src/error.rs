@@ -294,6 +294,36 @@ impl ApiError {
         e
     }
 
+    /// The disk holding the database or the media is full: nothing was written, and writes
+    /// resume by themselves once space is freed.
+    pub fn insufficient_storage(cause: impl fmt::Display) -> Self {
+        let mut e = Self::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "insufficient_storage",
+            Text::new(
+                "Máy chủ đã hết chỗ lưu trữ; chưa có gì được ghi. Hãy thử lại sau khi quản trị viên giải phóng dung lượng.",
+                "The server is out of storage space; nothing was written. Try again once the operator has freed space.",
+            ),
+        );
+        e.0.retry_after = Some(60);
+        e.0.source = Some(cause.to_string());
+        e
+    }
+
+    /// A file-system error while `doing` something: a full disk (or quota) is 507, the
+    /// rest a server fault.
+    pub fn io(doing: &str, e: std::io::Error) -> Self {
+        const ENOSPC: i32 = 28;
+        const EDQUOT: i32 = 122;
+        if e.kind() == std::io::ErrorKind::StorageFull
+            || matches!(e.raw_os_error(), Some(ENOSPC | EDQUOT))
+        {
+            Self::insufficient_storage(format!("{doing}: {e}"))
+        } else {
+            Self::internal(format!("{doing}: {e}"))
+        }
+    }
+
     pub fn internal(cause: impl fmt::Display) -> Self {
         let mut e = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -413,6 +443,7 @@ fn title(status: StatusCode, lang: Lang) -> &'static str {
         428 => ("Thiếu điều kiện", "Precondition required"),
         429 => ("Quá nhiều yêu cầu", "Too many requests"),
         503 => ("Dịch vụ tạm ngưng", "Service unavailable"),
+        507 => ("Hết dung lượng lưu trữ", "Insufficient storage"),
         _ => ("Lỗi máy chủ", "Server error"),
     };
     match lang {
@@ -437,8 +468,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if self.0.status.is_server_error() {
-            log::error!("{self}");
+        match self.0.status.as_u16() {
+            // Known conditions, reported once when they begin (database health, storage).
+            503 | 507 => log::debug!("{self}"),
+            s if s >= 500 => log::error!("{self}"),
+            _ => {}
         }
         self.render(Lang::Vi)
     }
@@ -516,6 +550,19 @@ impl From<diesel::result::Error> for ApiError {
             // SQLite's busy_timeout ran out: overload, worth a retry, not a server bug.
             Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
                 Self::service_unavailable(info.message())
+            }
+            // SQLITE_FULL; PostgreSQL's disk_full (53100) "could not extend file …: No space
+            // left on device", or a WAL write that found no room.
+            Error::DatabaseError(_, info)
+                if [
+                    "database or disk is full",
+                    "No space left on device",
+                    "could not extend file",
+                ]
+                .iter()
+                .any(|m| info.message().contains(m)) =>
+            {
+                Self::insufficient_storage(info.message())
             }
             other => Self::internal(format!("database: {other}")),
         }

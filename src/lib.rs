@@ -12,3 +12,4 @@ pub mod openapi;
 pub mod services;
 pub mod startup;
 pub mod state;
+pub mod storage;

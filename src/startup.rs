@@ -80,6 +80,7 @@ impl Application {
                     )
                 })?,
             ),
+            storage: crate::storage::StorageWatch::new(storage_dirs(&settings)),
             pool: pool.clone(),
             db_health: health,
             settings: settings.clone(),
@@ -342,6 +343,17 @@ fn query_config() -> web::QueryConfig {
         )
         .into()
     })
+}
+
+/// The directories ttdt writes to: the SQLite file's, the data directory, the media directory.
+fn storage_dirs(settings: &Settings) -> Vec<std::path::PathBuf> {
+    let mut dirs = vec![settings.data_dir.clone(), settings.media_dir.clone()];
+    if let db::DatabaseUrl::Sqlite(path) = &settings.database_url
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        dirs.push(dir.to_owned());
+    }
+    dirs
 }
 
 /// Brings the database up to date on one direct connection: migrations, then the first

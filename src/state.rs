@@ -24,6 +24,8 @@ pub struct AppState {
     /// there are cores only makes each slower and the slowest much slower, and takes the
     /// cores from cheap reads. Waiters are served in arrival order.
     pub search_permits: tokio::sync::Semaphore,
+    /// Room left on the disks written to, and whether writes fail for lack of it.
+    pub storage: crate::storage::StorageWatch,
     /// Where media bytes live.
     pub media_store: std::sync::Arc<dyn crate::media::store::BlobStore>,
     pub settings: Settings,

@@ -13,4 +13,5 @@ mod media;
 mod migrations;
 mod openapi;
 mod project;
+mod storage;
 mod users;

@@ -212,7 +212,7 @@ fn too_large(limit: u64) -> ApiError {
 }
 
 fn io(e: std::io::Error) -> ApiError {
-    ApiError::internal(format!("media storage: {e}"))
+    ApiError::io("media storage", e)
 }
 
 /// Streams one part into a temporary file: never more than a chunk in memory, and never more

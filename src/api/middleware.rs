@@ -8,6 +8,7 @@ use actix_web::{Error, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, Lang};
+use crate::state::AppState;
 
 /// Answers `HEAD` wherever `GET` is answered (link checkers, players probing a file's size):
 /// the request is routed as `GET`, and the HTTP layer, which still knows it was `HEAD`, sends
@@ -39,6 +40,11 @@ pub async fn problem_errors(
     let Some(error) = res.response().error() else {
         return Ok(res);
     };
+    if res.status() == StatusCode::INSUFFICIENT_STORAGE
+        && let Some(state) = res.request().app_data::<actix_web::web::Data<AppState>>()
+    {
+        state.storage.report_full(error);
+    }
     let rendered = match error.as_error::<ApiError>() {
         Some(_) if lang == Lang::Vi => return Ok(res),
         Some(e) => e.render(lang),

@@ -120,7 +120,7 @@ pub fn process(
 
 fn corrupt_io(e: EncodeError) -> ApiError {
     match e {
-        EncodeError::Io(e) => ApiError::internal(format!("writing an image: {e}")),
+        EncodeError::Io(e) => ApiError::io("writing an image", e),
         // These are pixels we decoded ourselves: failing to encode them is our fault.
         EncodeError::Image(e) => ApiError::internal(format!("encoding an image: {e}")),
     }

@@ -39,7 +39,7 @@ pub struct Ingested {
 }
 
 fn io(e: std::io::Error) -> ApiError {
-    ApiError::internal(format!("reading an upload back: {e}"))
+    ApiError::io("reading an upload back", e)
 }
 
 /// Identifies an upload by its bytes, checks that its name and declared type agree, and for

@@ -113,7 +113,7 @@ pub fn create(
                 }),
             },
         )?;
-        let stored = |e: std::io::Error| ApiError::internal(format!("storing a file: {e}"));
+        let stored = |e: std::io::Error| ApiError::io("storing a file", e);
         store.put(file.file).map_err(stored)?;
         for (_, encoded) in file.variants {
             store.put(encoded.file).map_err(stored)?;
@@ -470,7 +470,7 @@ pub fn sweep(
     store: &dyn BlobStore,
     min_age: Duration,
 ) -> ApiResult<usize> {
-    let io = |e: std::io::Error| ApiError::internal(format!("sweeping media: {e}"));
+    let io = |e: std::io::Error| ApiError::io("sweeping media", e);
     let cutoff = SystemTime::now() - min_age;
     let mut removed = 0;
     for (sha256, used) in store.list().map_err(io)? {
