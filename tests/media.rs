@@ -1121,3 +1121,167 @@ async fn audio_gets_its_duration_and_plays_inline() {
     // Played in the page, so not sandboxed; never framed.
     assert_eq!(headers["content-security-policy"], "frame-ancestors 'none'");
 }
+
+fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut b = ((8 + body.len()) as u32).to_be_bytes().to_vec();
+    b.extend_from_slice(kind);
+    b.extend_from_slice(body);
+    b
+}
+
+/// An EBML element with an 8-byte size.
+fn ebml(id: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut b = id.to_vec();
+    b.extend_from_slice(&(0x0100_0000_0000_0000u64 | body.len() as u64).to_be_bytes());
+    b.extend_from_slice(body);
+    b
+}
+
+/// A phone video's MP4: 30 s long, with the phone's position, make and model in `udta` and
+/// `meta`, as Android and iOS cameras write them.
+fn phone_mp4() -> Vec<u8> {
+    let mut mvhd = vec![0u8; 100];
+    mvhd[12..16].copy_from_slice(&600u32.to_be_bytes());
+    mvhd[16..20].copy_from_slice(&18_000u32.to_be_bytes());
+    let mut udta = mp4_box(b"\xa9xyz", b"\0\x12\x15\xc7+21.5694+103.3510/");
+    udta.extend_from_slice(&mp4_box(b"\xa9mak", b"\0\x06\0\0Google"));
+    udta.extend_from_slice(&mp4_box(b"\xa9mod", b"\0\x07\0\0Pixel 7"));
+    let meta = mp4_box(
+        b"meta",
+        b"\0\0\0\0com.apple.quicktime.location.ISO6709+21.5694+103.3510",
+    );
+    let mut moov = mp4_box(b"mvhd", &mvhd);
+    moov.extend_from_slice(&mp4_box(b"udta", &udta));
+    moov.extend_from_slice(&meta);
+    moov.extend_from_slice(&mp4_box(b"trak", &mp4_box(b"udta", b"author Nguyen Van A")));
+    let mut file = mp4_box(b"ftyp", b"mp42\0\0\0\0mp42isom");
+    file.extend_from_slice(&mp4_box(b"moov", &moov));
+    file.extend_from_slice(&mp4_box(b"mdat", &vec![0x5A; 40_000]));
+    file
+}
+
+/// A WebM recording with location and device tags.
+fn tagged_webm() -> Vec<u8> {
+    let mut info = ebml(&[0x2A, 0xD7, 0xB1], &1_000_000u32.to_be_bytes());
+    info.extend_from_slice(&ebml(&[0x44, 0x89], &20_000.0f64.to_be_bytes()));
+    info.extend_from_slice(&ebml(&[0x57, 0x41], b"Samsung SM-A525F"));
+    let mut segment = ebml(&[0x15, 0x49, 0xA9, 0x66], &info);
+    segment.extend_from_slice(&ebml(
+        &[0x12, 0x54, 0xC3, 0x67],
+        b"LOCATION +21.5694+103.3510 ARTIST Nguyen Van A",
+    ));
+    segment.extend_from_slice(&ebml(&[0x1F, 0x43, 0xB6, 0x75], &vec![0x5A; 20_000]));
+    let mut file = ebml(&[0x1A, 0x45, 0xDF, 0xA3], b"\x42\x82\x84webm");
+    file.extend_from_slice(&ebml(&[0x18, 0x53, 0x80, 0x67], &segment));
+    file
+}
+
+/// An MP3 behind an ID3v2 tag naming the singer and a position, with an ID3v1 tag at the end.
+fn tagged_mp3() -> Vec<u8> {
+    let frame_data = mp3(383);
+    let tag_body = b"TXXX\0\0\0\x20\0\0\0GPS\0+21.5694+103.3510 Nguyen Van A";
+    let n = tag_body.len() as u32;
+    let mut file = b"ID3\x04\0\0".to_vec();
+    file.extend_from_slice(&[0, 0, (n >> 7) as u8 & 0x7F, n as u8 & 0x7F]);
+    file.extend_from_slice(tag_body);
+    file.extend_from_slice(&frame_data);
+    let mut v1 = b"TAGBai hat Nguyen Van A".to_vec();
+    v1.resize(128, 0);
+    file.extend_from_slice(&v1);
+    file
+}
+
+#[tokio::test]
+async fn crafted_audio_and_video_are_refused_and_the_server_keeps_serving() {
+    let app = spawn_app().await;
+    let writer = app.staff("contributor").await;
+    // 109 bytes announcing a 2^50-byte `hdlr` atom (what once aborted the process).
+    let mut huge_atom = mp4_box(b"ftyp", b"isom\0\0\x02\0isomiso2mp41");
+    let mut hdlr = 1u32.to_be_bytes().to_vec();
+    hdlr.extend_from_slice(b"hdlr");
+    hdlr.extend_from_slice(&(1u64 << 50).to_be_bytes());
+    huge_atom.extend_from_slice(&mp4_box(b"moov", &hdlr));
+    huge_atom.resize(109, 0);
+    // 329 bytes of WebM whose Tracks element has an unknown size.
+    let mut unknown = ebml(&[0x1A, 0x45, 0xDF, 0xA3], b"\x42\x82\x84webm");
+    unknown.extend_from_slice(&[
+        0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    ]);
+    unknown.extend_from_slice(&[0x16, 0x54, 0xAE, 0x6B, 0xFF]);
+    unknown.resize(329, 0);
+    // An MP3 whose ID3 tag claims 256 MB.
+    let mut tag_too_big = b"ID3\x04\0\0\x7f\x7f\x7f\x7f".to_vec();
+    tag_too_big.extend_from_slice(&mp3(10));
+    for (name, bytes) in [
+        ("huge-atom.mp4", huge_atom),
+        ("unknown-size.webm", unknown),
+        ("tag.mp3", tag_too_big),
+    ] {
+        let r = upload(&app, Some(&writer.token), &[file(name, None, bytes)]).await;
+        r.problem(422, "corrupt_file");
+        assert_eq!(app.get("/healthz", None).await.status, 200, "{name}");
+    }
+    // An MP3 claiming four billion frames is accepted, without a length it cannot have.
+    let mut lying = mp3(40);
+    lying[29..33].copy_from_slice(&u32::MAX.to_be_bytes());
+    let r = upload(&app, Some(&writer.token), &[file("lying.mp3", None, lying)]).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["duration_seconds"], Value::Null);
+    let fine = upload(
+        &app,
+        Some(&writer.token),
+        &[file("song.mp3", None, mp3(383))],
+    )
+    .await;
+    assert_eq!(fine.status, 201, "{}", fine.text);
+}
+
+#[tokio::test]
+async fn no_location_device_or_author_leaves_in_audio_or_video() {
+    let app = spawn_app().await;
+    let writer = app.staff("contributor").await;
+    for (name, bytes, seconds) in [
+        ("clip.mp4", phone_mp4(), 30),
+        ("clip.webm", tagged_webm(), 20),
+        ("song.mp3", tagged_mp3(), 10),
+    ] {
+        let r = upload(
+            &app,
+            Some(&writer.token),
+            &[file(name, None, bytes.clone())],
+        )
+        .await;
+        assert_eq!(r.status, 201, "{name}: {}", r.text);
+        assert_eq!(r.body["duration_seconds"], seconds, "{name}");
+        let id = r.body["id"].as_str().unwrap();
+        let (status, _, served) = fetch(
+            &app,
+            &format!("/api/v1/media/{id}/file"),
+            Some(&writer.token),
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200);
+        for secret in [
+            &b"103.3510"[..],
+            b"Google",
+            b"Pixel",
+            b"Samsung",
+            b"Nguyen Van A",
+        ] {
+            assert!(
+                !contains(&served, secret),
+                "{name} still carries {:?}",
+                String::from_utf8_lossy(secret)
+            );
+        }
+        assert_eq!(r.body["size"], served.len());
+        if name.ends_with(".mp3") {
+            // The tags are gone; the frames are all there.
+            assert_eq!(served, mp3(383));
+        } else {
+            // Blanked in place: nothing moved.
+            assert_eq!(served.len(), bytes.len(), "{name}");
+        }
+    }
+}
