@@ -35,6 +35,7 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_MEDIA_MAX_AUDIO_MB",
     "TTDT_MEDIA_MAX_VIDEO_MB",
     "TTDT_MEDIA_MAX_MEGAPIXELS",
+    "TTDT_MEDIA_DECODE_MEMORY_MB",
     "TTDT_ADMIN_EMAIL",
     "TTDT_ADMIN_PASSWORD",
     "RUST_LOG",
@@ -48,6 +49,8 @@ pub struct MediaLimits {
     pub audio: u64,
     pub video: u64,
     pub max_pixels: u64,
+    /// Memory all image decodes share at any moment.
+    pub decode_memory: u64,
 }
 
 impl MediaLimits {
@@ -216,6 +219,7 @@ impl Settings {
             audio: number(&get, "TTDT_MEDIA_MAX_AUDIO_MB", 100, 1..=4096)? * MB,
             video: number(&get, "TTDT_MEDIA_MAX_VIDEO_MB", 500, 1..=16384)? * MB,
             max_pixels: number(&get, "TTDT_MEDIA_MAX_MEGAPIXELS", 50, 1..=500)? * 1_000_000,
+            decode_memory: number(&get, "TTDT_MEDIA_DECODE_MEMORY_MB", 1024, 64..=65536)? * MB,
         };
         let admin_email = get("TTDT_ADMIN_EMAIL");
         let admin_password = get("TTDT_ADMIN_PASSWORD");

@@ -81,6 +81,10 @@ impl Application {
                 })?,
             ),
             storage: crate::storage::StorageWatch::new(storage_dirs(&settings)),
+            decode_budget: Arc::new(crate::media::images::DecodeBudget::new(
+                settings.media_limits.decode_memory,
+                settings.workers.max(2),
+            )),
             pool: pool.clone(),
             db_health: health,
             settings: settings.clone(),

@@ -26,6 +26,8 @@ pub struct AppState {
     pub search_permits: tokio::sync::Semaphore,
     /// Room left on the disks written to, and whether writes fail for lack of it.
     pub storage: crate::storage::StorageWatch,
+    /// Memory all image decodes share.
+    pub decode_budget: std::sync::Arc<crate::media::images::DecodeBudget>,
     /// Where media bytes live.
     pub media_store: std::sync::Arc<dyn crate::media::store::BlobStore>,
     pub settings: Settings,

@@ -10,6 +10,7 @@ mod departments;
 mod errors;
 mod jwt_attacks;
 mod media;
+mod media_memory;
 mod migrations;
 mod openapi;
 mod project;

@@ -37,10 +37,10 @@ fn text_part<'a>(name: &'a str, value: &str) -> Part<'a> {
     }
 }
 
-const BOUNDARY: &str = "ttdt-test-boundary-7MA4YWxkTrZu0gW";
+pub const BOUNDARY: &str = "ttdt-test-boundary-7MA4YWxkTrZu0gW";
 
 /// Builds the body by hand, so that file names can carry what no well-behaved client sends.
-fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+pub fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     let mut body = Vec::new();
     for p in parts {
         write!(
@@ -201,7 +201,7 @@ fn blobs(app: &TestApp) -> Vec<PathBuf> {
         .collect()
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
+pub fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for &b in bytes {
         crc ^= u32::from(b);

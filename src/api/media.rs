@@ -387,7 +387,7 @@ pub async fn upload_media(
     let name = upload.name.clone();
     let image_limits = ImageLimits {
         max_pixels: limits.max_pixels,
-        max_alloc: limits.max_pixels * 8,
+        budget: state.decode_budget.clone(),
     };
     let ingest_store = store.clone();
     let ingested =
