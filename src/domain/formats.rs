@@ -133,8 +133,10 @@ pub enum Refusal {
     /// The name's extension or the declared type says something else.
     Mismatch,
     Corrupt,
-    /// An archive that would expand far beyond its size.
+    /// An archive that would expand far beyond its own size, or nest too deep.
     Bomb,
+    /// An Office file carrying macros (VBA, OpenDocument Basic or scripts).
+    Macros,
 }
 
 impl From<Refusal> for ApiError {
@@ -181,8 +183,15 @@ impl From<Refusal> for ApiError {
             Refusal::Bomb => ApiError::unprocessable(
                 "archive_bomb",
                 Text::new(
-                    "Tệp nén giải nén ra quá lớn so với kích thước của nó.",
-                    "The archive would expand far beyond its own size.",
+                    "Tệp nén giải nén ra quá lớn so với kích thước của nó (hơn 200 lần), hoặc lồng quá nhiều tầng.",
+                    "The archive would expand far beyond its own size (over 200 times), or nests too deep.",
+                ),
+            ),
+            Refusal::Macros => ApiError::unsupported_media_type(
+                "macros_not_allowed",
+                Text::new(
+                    "Không nhận tài liệu có macro (VBA, Basic): hãy lưu lại dưới dạng tài liệu thường (.docx, .xlsx, .pptx, .odt…).",
+                    "Documents with macros (VBA, Basic) are not accepted: save it as a plain document (.docx, .xlsx, .pptx, .odt…).",
                 ),
             ),
         }
@@ -192,10 +201,15 @@ impl From<Refusal> for ApiError {
 /// How many leading bytes `sniff` wants.
 pub const HEAD_LEN: usize = 8192;
 
-/// Classifies an upload by its first bytes (up to `HEAD_LEN`).
+/// Classifies an upload by its first bytes (up to `HEAD_LEN`). Markup anywhere in them refuses
+/// the file whatever else it looks like: a page that also holds `%PDF` or a GIF header is
+/// still a page to a browser that sniffs it.
 pub fn sniff(head: &[u8]) -> Sniff {
     if head.is_empty() {
         return Sniff::Refused(Refusal::Empty);
+    }
+    if holds_markup(head) {
+        return Sniff::Refused(Refusal::Markup);
     }
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return Sniff::Zip;
@@ -219,6 +233,11 @@ pub fn sniff(head: &[u8]) -> Sniff {
             "video/webm" => Some(&WEBM),
             _ => None,
         };
+        // The signature where the format puts it: PDF readers accept `%PDF` anywhere in the
+        // first KiB, and so does `infer`; we do not.
+        if found == Some(&PDF) && !head.starts_with(b"%PDF-") {
+            return Sniff::Refused(Refusal::Unknown);
+        }
         if let Some(format) = found {
             return Sniff::Known(format);
         }
@@ -234,6 +253,37 @@ pub fn sniff(head: &[u8]) -> Sniff {
         return Sniff::Refused(Refusal::Executable);
     }
     Sniff::Text
+}
+
+/// An HTML or SVG tag, a doctype or a stylesheet instruction, in any case, followed by what may
+/// follow a tag name (so that compressed bytes meeting `<svg` by chance are not taken for one).
+fn holds_markup(head: &[u8]) -> bool {
+    const TAGS: [&[u8]; 12] = [
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<script",
+        b"<svg",
+        b"<iframe",
+        b"<object",
+        b"<embed",
+        b"<meta",
+        b"<!doctype",
+        b"<?xml-stylesheet",
+        b"<xsl:",
+    ];
+    head.iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'<')
+        .any(|(at, _)| {
+            TAGS.iter().any(|tag| {
+                let end = at + tag.len();
+                head.len() > end
+                    && head[at..end].eq_ignore_ascii_case(tag)
+                    && (tag.ends_with(b":")
+                        || matches!(head[end], b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/'))
+            })
+        })
 }
 
 fn executable(mime: &str) -> bool {
@@ -257,28 +307,35 @@ fn executable_head(head: &[u8]) -> bool {
     head.starts_with(b"MZ") || head.starts_with(b"#!") || head.starts_with(b"\x7fELF")
 }
 
-/// Reads a ZIP's central directory (nothing is decompressed but OpenDocument's small `mimetype`
-/// entry) to tell OOXML and OpenDocument files from plain archives, and refuses archives that
-/// would expand beyond reason.
+/// An archive may unpack to at most this many times its own size, and never past
+/// [`MAX_UNPACKED`]; nested archives count toward the same total.
+pub const MAX_RATIO: u64 = 200;
+pub const MAX_UNPACKED: u64 = 2 << 30;
+/// An archive inside an archive inside an archive is as deep as it goes (an Office file
+/// embedding a spreadsheet that embeds a picture is depth 3).
+pub const MAX_NESTING: u32 = 3;
+const MAX_ENTRIES: usize = 50_000;
+
+/// Tells OOXML and OpenDocument files from plain archives by their directory, and refuses
+/// archives that unpack beyond reason: every entry is inflated (into nothing, counting the
+/// bytes, never trusting the sizes the directory declares), and archives inside it are opened
+/// in turn. Office files carrying macros are refused.
 pub fn identify_zip<R: Read + Seek>(reader: R, size: u64) -> Result<&'static Format, Refusal> {
-    const MAX_EXPANDED: u64 = 2 << 30;
-    const MAX_RATIO: u64 = 200;
-    let mut archive = zip::ZipArchive::new(reader).map_err(|_| Refusal::Corrupt)?;
-    let mut expanded: u64 = 0;
-    let mut names = Vec::with_capacity(archive.len().min(10_000));
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|_| Refusal::Corrupt)?;
-        expanded = expanded.saturating_add(entry.size());
-        if names.len() < 10_000 {
-            names.push(entry.name().map_err(|_| Refusal::Corrupt)?.into_owned());
-        }
-    }
-    if expanded > MAX_EXPANDED || expanded > size.max(1 << 20).saturating_mul(MAX_RATIO) {
-        return Err(Refusal::Bomb);
-    }
+    let mut budget = MAX_UNPACKED.min(size.saturating_mul(MAX_RATIO));
+    let names = unpack(reader, &mut budget, 1)?;
     let has = |name: &str| names.iter().any(|n| n == name);
     let under = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
-    if has("[Content_Types].xml") {
+    let ooxml = has("[Content_Types].xml");
+    let odf = has("mimetype");
+    // VBA in OOXML (what makes a .docm), Basic and scripts in OpenDocument.
+    let macros = names
+        .iter()
+        .any(|n| n.to_ascii_lowercase().ends_with("vbaproject.bin"))
+        || (odf && (under("Basic/") || under("Scripts/")));
+    if (ooxml || odf) && macros {
+        return Err(Refusal::Macros);
+    }
+    if ooxml {
         if under("word/") {
             return Ok(&DOCX);
         }
@@ -289,28 +346,103 @@ pub fn identify_zip<R: Read + Seek>(reader: R, size: u64) -> Result<&'static For
             return Ok(&PPTX);
         }
     }
-    if has("mimetype") {
-        let mut declared = String::new();
-        archive
-            .by_name("mimetype")
-            .map_err(|_| Refusal::Corrupt)?
-            .take(200)
-            .read_to_string(&mut declared)
-            .map_err(|_| Refusal::Corrupt)?;
-        match declared.trim() {
-            "application/vnd.oasis.opendocument.text" => return Ok(&ODT),
-            "application/vnd.oasis.opendocument.spreadsheet" => return Ok(&ODS),
-            "application/vnd.oasis.opendocument.presentation" => return Ok(&ODP),
-            _ => {}
+    for (declared, format) in [
+        ("application/vnd.oasis.opendocument.text", &ODT),
+        ("application/vnd.oasis.opendocument.spreadsheet", &ODS),
+        ("application/vnd.oasis.opendocument.presentation", &ODP),
+    ] {
+        if has(&format!("mimetype:{declared}")) {
+            return Ok(format);
         }
     }
     Ok(&ZIP)
+}
+
+/// Inflates every entry of an archive within `budget` bytes (what is left of the total); the
+/// entry names of the outer archive, and for OpenDocument its `mimetype` as a name
+/// `mimetype:<value>`.
+fn unpack<R: Read + Seek>(reader: R, budget: &mut u64, depth: u32) -> Result<Vec<String>, Refusal> {
+    let mut archive = zip::ZipArchive::new(reader).map_err(|_| Refusal::Corrupt)?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(Refusal::Bomb);
+    }
+    // What the directory admits to is refused before anything is inflated.
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|_| Refusal::Corrupt)?;
+        declared = declared.saturating_add(entry.size());
+    }
+    if declared > *budget {
+        return Err(Refusal::Bomb);
+    }
+    let mut names = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index_raw(i).map_err(|_| Refusal::Corrupt)?;
+        if entry.encrypted() {
+            // Nothing in it can be checked.
+            return Err(Refusal::Unknown);
+        }
+        let name = entry.name().map_err(|_| Refusal::Corrupt)?.into_owned();
+        // What the entry really holds: the stored bytes, or the deflate stream inflated.
+        let mut unpacked: Box<dyn Read + '_> = match entry.compression() {
+            zip::CompressionMethod::Stored => Box::new(&mut entry),
+            zip::CompressionMethod::Deflated => {
+                Box::new(flate2::read::DeflateDecoder::new(&mut entry))
+            }
+            _ => return Err(Refusal::Unknown),
+        };
+        let mut head = [0u8; 4];
+        let got = read_up_to(&mut unpacked, &mut head)?;
+        let mut limited = (&head[..got]).chain(unpacked).take(*budget + 1);
+        if got == 4 && head == *b"PK\x03\x04" {
+            if depth >= MAX_NESTING {
+                return Err(Refusal::Bomb);
+            }
+            let mut nested = tempfile::SpooledTempFile::new(8 << 20);
+            let n = std::io::copy(&mut limited, &mut nested).map_err(|_| Refusal::Corrupt)?;
+            spend(budget, n)?;
+            nested.rewind().map_err(|_| Refusal::Corrupt)?;
+            unpack(nested, budget, depth + 1)?;
+        } else if name == "mimetype" && depth == 1 {
+            let mut declared = String::new();
+            let n = limited.read_to_string(&mut declared).unwrap_or(0) as u64;
+            spend(budget, n)?;
+            names.push(format!("mimetype:{}", declared.trim()));
+        } else {
+            let n =
+                std::io::copy(&mut limited, &mut std::io::sink()).map_err(|_| Refusal::Corrupt)?;
+            spend(budget, n)?;
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+fn spend(budget: &mut u64, n: u64) -> Result<(), Refusal> {
+    *budget = budget.checked_sub(n).ok_or(Refusal::Bomb)?;
+    Ok(())
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, Refusal> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(_) => return Err(Refusal::Corrupt),
+        }
+    }
+    Ok(got)
 }
 
 /// Tells legacy Word, Excel and PowerPoint files apart by their streams; any other compound
 /// file (an installer, a Visio drawing) is refused.
 pub fn identify_compound<R: Read + Seek>(reader: R) -> Result<&'static Format, Refusal> {
     let file = cfb::CompoundFile::open(reader).map_err(|_| Refusal::Corrupt)?;
+    // Word keeps VBA in `Macros`, Excel in `_VBA_PROJECT_CUR`.
+    if file.exists("/Macros") || file.exists("/_VBA_PROJECT_CUR") || file.exists("/VBA") {
+        return Err(Refusal::Macros);
+    }
     if file.is_stream("/WordDocument") {
         Ok(&DOC)
     } else if file.is_stream("/Workbook") || file.is_stream("/Book") {
@@ -449,6 +581,23 @@ mod tests {
             clean_file_name("Tru\u{031B}o\u{031B}\u{0300}ng.txt"),
             "Trường.txt"
         );
+    }
+
+    #[test]
+    fn markup_anywhere_in_the_head_is_refused_and_a_pdf_must_start_as_one() {
+        let page = b"<!-- x --><html><body>%PDF-1.7 <script>alert(1)</script>";
+        assert_eq!(sniff(page), Sniff::Refused(Refusal::Markup));
+        let svg = b"%PDF-1.4\n<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>";
+        assert_eq!(sniff(svg), Sniff::Refused(Refusal::Markup));
+        assert_eq!(
+            sniff(b"GIF89a<SCRIPT>x</SCRIPT>"),
+            Sniff::Refused(Refusal::Markup)
+        );
+        assert_eq!(sniff(b"junk\n%PDF-1.4\n"), Sniff::Refused(Refusal::Unknown));
+        // XMP in a photo or a PDF is not a page, nor is a tag name that merely starts alike.
+        let xmp = b"%PDF-1.7\n<?xpacket begin=''?><x:xmpmeta xmlns:x='adobe:ns:meta/'><metadata>";
+        assert_eq!(sniff(xmp), Sniff::Known(&PDF));
+        assert_eq!(sniff(b"Ho va ten <svgx>,Lop\n"), Sniff::Text);
     }
 
     #[test]
