@@ -109,6 +109,7 @@ impl Application {
                 // The last wrap is the outermost. Errors are rendered last, keeping the
                 // headers the inner layers set (cache rules, CORS).
                 .wrap(from_fn(middleware::head_as_get))
+                .wrap(from_fn(middleware::single_byte_ranges))
                 .wrap(from_fn(middleware::etag_and_cache))
                 .wrap(cors(&cors_origins))
                 .wrap(from_fn(middleware::problem_errors))

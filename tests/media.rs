@@ -709,6 +709,22 @@ async fn ranges_dedup_and_caching() {
     )
     .await;
     assert_eq!(status, 416);
+    // Several ranges: the whole file (as RFC 9110 allows), never only the first.
+    let (status, headers, bytes) = fetch(
+        &app,
+        &path,
+        Some(&writer.token),
+        &[("Range", "bytes=0-1,5-6")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, content);
+    assert!(headers.get("content-range").is_none());
+    // A unit we do not know is ignored, not refused.
+    let (status, _, bytes) =
+        fetch(&app, &path, Some(&writer.token), &[("Range", "items=0-1")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, content);
 
     let (status, headers, bytes) = fetch(&app, &path, Some(&writer.token), &[]).await;
     assert_eq!(status, 200);
@@ -839,10 +855,24 @@ async fn articles_use_media_alt_text_is_required_and_used_media_cannot_go() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
 
-    // Now public: metadata without the staff view, the file cached for good.
+    // Now public: metadata without the staff view (who uploaded it, what uses it), the file
+    // cached briefly (a withdrawn photo must leave shared caches soon).
     let r = app.get(&format!("/api/v1/media/{photo_id}"), None).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["used_by"], json!([]));
+    assert!(r.body.get("used_by").is_none(), "{}", r.text);
+    assert!(r.body.get("uploaded_by").is_none(), "{}", r.text);
+    let list = app.get("/api/v1/media", Some(&chief.token)).await;
+    let entry = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == photo_id.as_str())
+        .unwrap();
+    assert!(
+        entry.get("used_by").is_none(),
+        "a list entry does not claim to know: {entry}"
+    );
+    assert!(entry["uploaded_by"].is_string());
     let (status, headers, _) = fetch(
         &app,
         &format!("/api/v1/media/{inline_id}/variants/w320.webp"),
@@ -853,7 +883,7 @@ async fn articles_use_media_alt_text_is_required_and_used_media_cannot_go() {
     assert_eq!(status, 200);
     assert_eq!(
         headers["cache-control"],
-        "public, max-age=31536000, immutable"
+        "public, max-age=300, must-revalidate"
     );
     assert_eq!(headers["content-type"], "image/webp");
     // The document is used by nothing: still not public.
@@ -1333,4 +1363,31 @@ async fn no_location_device_or_author_leaves_in_audio_or_video() {
             assert_eq!(served.len(), bytes.len(), "{name}");
         }
     }
+}
+
+#[tokio::test]
+async fn temporaries_of_interrupted_uploads_are_removed_at_start_and_by_the_sweep() {
+    let app = spawn_app().await;
+    let tmp = app.data_dir.path().join("media").join("tmp");
+    let leftover = |name: &str, age_secs: u64| {
+        let path = tmp.join(name);
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(age_secs))
+            .unwrap();
+        path
+    };
+    let killed = leftover(".tmpKILLED", 2 * 3600);
+    let in_progress = leftover(".tmpBUSY", 5);
+    // A start over the same media directory (a restart after a crash).
+    let store = ttdt::media::store::LocalDisk::open(&app.data_dir.path().join("media")).unwrap();
+    assert!(!killed.exists(), "left by an interrupted upload");
+    assert!(
+        in_progress.exists(),
+        "an upload still writing is left alone"
+    );
+    let killed = leftover(".tmpKILLED2", 3600);
+    let mut conn = app.pool.get().unwrap();
+    ttdt::services::media::sweep(&mut conn, &store, std::time::Duration::from_secs(3600)).unwrap();
+    assert!(!killed.exists());
+    assert!(in_progress.exists());
 }

@@ -43,8 +43,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(media_variant);
 }
 
-/// Served files never change at their address.
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// A public file may be withdrawn (a parent asks for a photo to go): shared caches keep it five
+/// minutes at most, then ask again (an ETag answer costs nothing).
+const PUBLIC_FILE: &str = "public, max-age=300, must-revalidate";
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VariantResponse {
@@ -93,22 +94,35 @@ pub struct MediaResponse {
     /// Length of audio or video in seconds: read from the file's container when it says
     /// (MP3, M4A/AAC, OGG, MP4, WebM), otherwise as set by the uploader.
     pub duration_seconds: Option<i32>,
-    pub uploaded_by: String,
+    /// Who uploaded it (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploaded_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The file as stored.
     pub url: String,
     pub variants: Vec<VariantResponse>,
-    /// Content that uses the item (staff only; empty for the public).
-    pub used_by: Vec<MediaUseResponse>,
+    /// Content that uses the item, on the item itself for staff (not in lists, not for the
+    /// public).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_by: Option<Vec<MediaUseResponse>>,
 }
 
 fn file_url(id: &str) -> String {
     format!("/api/v1/media/{id}/file")
 }
 
+/// Who a media answer is for.
+#[derive(Clone, Copy, PartialEq)]
+enum Audience {
+    Public,
+    /// A list entry for staff: everything but what uses it.
+    StaffList,
+    Staff,
+}
+
 impl MediaResponse {
-    fn new(detail: MediaDetail, staff: bool) -> Self {
+    fn new(detail: MediaDetail, audience: Audience) -> Self {
         let MediaDetail {
             media: m,
             variants,
@@ -125,7 +139,7 @@ impl MediaResponse {
                 height: v.height,
             })
             .collect();
-        let used_by = if staff {
+        let used_by = (audience == Audience::Staff).then(|| {
             uses.into_iter()
                 .map(|u: MediaUse| MediaUseResponse {
                     content_type: u.content_type,
@@ -133,9 +147,7 @@ impl MediaResponse {
                     public: u.public,
                 })
                 .collect()
-        } else {
-            Vec::new()
-        };
+        });
         MediaResponse {
             kind: MediaKind::parse(&m.kind).unwrap_or(MediaKind::Document),
             url: file_url(&m.id),
@@ -151,7 +163,7 @@ impl MediaResponse {
             width: m.width,
             height: m.height,
             duration_seconds: m.duration_seconds,
-            uploaded_by: m.uploaded_by,
+            uploaded_by: (audience != Audience::Public).then_some(m.uploaded_by),
             created_at: utc(m.created_at),
             updated_at: utc(m.updated_at),
             variants,
@@ -162,7 +174,11 @@ impl MediaResponse {
 
 fn with_etag(status: actix_web::http::StatusCode, detail: MediaDetail) -> HttpResponse {
     let version = detail.media.version;
-    super::versioned(status, version, &MediaResponse::new(detail, true))
+    super::versioned(
+        status,
+        version,
+        &MediaResponse::new(detail, Audience::Staff),
+    )
 }
 
 /// The multipart form of an upload (documentation only: the handler streams the parts).
@@ -296,7 +312,7 @@ async fn read_text(field: &mut Field, name: &str, max: usize) -> ApiResult<Strin
         (status = 400, description = "Malformed multipart body (`malformed_multipart`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed to upload", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Over the size limit of the file's kind (`file_too_large`)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Not on the allowed list (`unsupported_type`, `markup_not_allowed`, `executable_not_allowed`), name or declared type contradicting the content (`type_mismatch`), or not multipart (`multipart_required`)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Not on the allowed list (`unsupported_type`, `markup_not_allowed`, `executable_not_allowed`, `macros_not_allowed`), name or declared type contradicting the content (`type_mismatch`), or not multipart (`multipart_required`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "No file (`file_required`), empty (`empty_file`), unreadable (`corrupt_file`), an image too large to decode (`image_too_large`), an archive bomb (`archive_bomb`), or bad metadata", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -456,7 +472,7 @@ pub async fn list_media(
         items: page
             .items
             .into_iter()
-            .map(|detail| MediaResponse::new(detail, true))
+            .map(|detail| MediaResponse::new(detail, Audience::StaffList))
             .collect(),
     }))
 }
@@ -491,7 +507,14 @@ pub async fn get_media(
     Ok(super::versioned(
         actix_web::http::StatusCode::OK,
         version,
-        &MediaResponse::new(detail, staff),
+        &MediaResponse::new(
+            detail,
+            if staff {
+                Audience::Staff
+            } else {
+                Audience::Public
+            },
+        ),
     ))
 }
 
@@ -666,7 +689,7 @@ async fn serve(
     let tag = format!("\"{sha256}\"");
     let kind = MediaKind::parse(&item.kind).unwrap_or(MediaKind::Document);
     let cache = if public {
-        IMMUTABLE
+        PUBLIC_FILE
     } else {
         "private, no-store"
     };

@@ -23,6 +23,27 @@ pub async fn head_as_get(
     next.call(req).await
 }
 
+/// Keeps a `Range` header only when it asks for one range of bytes, which the file server
+/// answers with 206. Several ranges are answered with the whole file (200), as RFC 9110 allows
+/// (the file server would send only the first and say nothing); a unit other than `bytes` is
+/// ignored, as RFC 9110 asks, instead of answered 416.
+pub async fn single_byte_ranges(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let keep = req.headers().get(header::RANGE).map(|v| {
+        v.to_str().ok().is_some_and(|v| {
+            v.split_once('=').is_some_and(|(unit, set)| {
+                unit.trim().eq_ignore_ascii_case("bytes") && !set.contains(',')
+            })
+        })
+    });
+    if keep == Some(false) {
+        req.headers_mut().remove(header::RANGE);
+    }
+    next.call(req).await
+}
+
 /// Every error leaves as problem+json in the client's language (`Accept-Language`): an
 /// `ApiError` is re-rendered in that language; an error actix raised itself (a malformed
 /// header, a body it could not read) gets the problem shape and the

@@ -553,10 +553,14 @@ pub fn clean_file_name(raw: &str) -> String {
 }
 
 /// Format and bidirectional controls (U+202E, the right-to-left override, makes `gpj.exe` read
-/// as `exe.jpg`), zero-width characters and the BOM.
+/// as `exe.jpg`), zero-width characters, the soft hyphen, line and paragraph separators, fillers
+/// that render as nothing, variation selectors and the BOM.
 fn invisible(c: char) -> bool {
     matches!(c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}')
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
 }
 
 #[cfg(test)]
@@ -570,6 +574,10 @@ mod tests {
         assert_eq!(clean_file_name("/abs/path/ảnh.png"), "ảnh.png");
         assert_eq!(clean_file_name("a\0b.jpg"), "ab.jpg");
         assert_eq!(clean_file_name("photo\u{202E}gpj.exe"), "photogpj.exe");
+        assert_eq!(
+            clean_file_name("bi\u{00AD}en\u{2028}ban\u{2029}\u{3164}\u{FE0F}.pdf"),
+            "bienban.pdf"
+        );
         assert_eq!(clean_file_name("..."), "file");
         assert_eq!(clean_file_name(".htaccess"), "htaccess");
         let long = format!("{}.pdf", "a".repeat(500));

@@ -81,7 +81,15 @@ pub trait BlobStore: Send + Sync {
     fn delete(&self, sha256: &str) -> io::Result<()>;
     /// Every stored address with its last use.
     fn list(&self) -> io::Result<Vec<(String, SystemTime)>>;
+    /// Removes temporary files nobody has written to for `idle` (left by an upload the
+    /// process was killed during); returns how many. An upload in progress keeps writing to
+    /// its file, so it is never one of them.
+    fn remove_stale_temporaries(&self, idle: std::time::Duration) -> io::Result<usize>;
 }
+
+/// Temporaries older than this are leftovers, at start as in the sweep (several instances may
+/// share the media directory: one starting must not take another's upload in progress).
+pub const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// Files under one directory: `ab/cd/abcd…` (two levels of fan-out), temporaries under `tmp/`
 /// on the same file system so that storing is a rename.
@@ -90,11 +98,17 @@ pub struct LocalDisk {
 }
 
 impl LocalDisk {
+    /// Opens the directory, removing the temporaries an interrupted upload left.
     pub fn open(root: &Path) -> io::Result<Self> {
         fs::create_dir_all(root.join("tmp"))?;
-        Ok(LocalDisk {
+        let disk = LocalDisk {
             root: root.to_owned(),
-        })
+        };
+        let removed = disk.remove_stale_temporaries(STALE_TEMPORARY)?;
+        if removed > 0 {
+            log::info!("removed {removed} temporary file(s) left by interrupted uploads");
+        }
+        Ok(disk)
     }
 
     fn path_of(&self, sha256: &str) -> io::Result<PathBuf> {
@@ -148,6 +162,23 @@ impl BlobStore for LocalDisk {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other,
         }
+    }
+
+    fn remove_stale_temporaries(&self, idle: std::time::Duration) -> io::Result<usize> {
+        let cutoff = SystemTime::now() - idle;
+        let mut removed = 0;
+        for entry in fs::read_dir(self.root.join("tmp"))? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_file() && meta.modified()? < cutoff {
+                match fs::remove_file(entry.path()) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(removed)
     }
 
     fn list(&self) -> io::Result<Vec<(String, SystemTime)>> {

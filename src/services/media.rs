@@ -464,7 +464,8 @@ pub fn require_alt_text(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()
 }
 
 /// Removes stored files no item or variant refers to, last used longer than `min_age` ago (so
-/// an upload in flight, which marks its file as used, is never swept). Returns how many.
+/// an upload in flight, which marks its file as used, is never swept), and temporaries left by
+/// interrupted uploads. Returns how many.
 pub fn sweep(
     conn: &mut DbConnection,
     store: &dyn BlobStore,
@@ -472,7 +473,9 @@ pub fn sweep(
 ) -> ApiResult<usize> {
     let io = |e: std::io::Error| ApiError::io("sweeping media", e);
     let cutoff = SystemTime::now() - min_age;
-    let mut removed = 0;
+    let mut removed = store
+        .remove_stale_temporaries(crate::media::store::STALE_TEMPORARY)
+        .map_err(io)?;
     for (sha256, used) in store.list().map_err(io)? {
         if used > cutoff {
             continue;
