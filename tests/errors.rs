@@ -419,7 +419,7 @@ async fn the_legacy_converter_refuses_nul_like_every_text_field() {
         .post(
             "/api/v1/text/convert-legacy",
             Some(&app.principal_token),
-            json!({ "text": "Tr\u{0}­êng" }),
+            json!({ "text": "Tr\u{0}\u{AD}êng" }),
         )
         .await;
     r.problem(422, "validation_failed");

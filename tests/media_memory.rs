@@ -94,20 +94,21 @@ async fn start_server(budget_mb: &str) -> Server {
         .stdout(Stdio::null())
         .spawn()
         .expect("start ttdt");
-    let base = format!("http://127.0.0.1:{port}");
+    // Killed and waited for when dropped, however the test ends.
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        _dir: dir,
+    };
     let client = reqwest::Client::new();
     for _ in 0..100 {
         if client
-            .get(format!("{base}/readyz"))
+            .get(format!("{}/readyz", server.base))
             .send()
             .await
             .is_ok_and(|r| r.status() == 200)
         {
-            return Server {
-                child,
-                base,
-                _dir: dir,
-            };
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
