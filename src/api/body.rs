@@ -47,14 +47,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = ApiResult<Self>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type = json_content_type(req);
-        let declared = declared_length(req);
-        let payload = payload.take();
+        let (content_type, body) = read(req, payload);
         Box::pin(async move {
             content_type?;
-            declared?;
-            let bytes = read_limited(payload).await?;
-            parse(&bytes).map(JsonBody)
+            parse(&body.await?).map(JsonBody)
         })
     }
 }
@@ -64,12 +60,9 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
     type Future = Pin<Box<dyn Future<Output = ApiResult<Self>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type = json_content_type(req);
-        let declared = declared_length(req);
-        let payload = payload.take();
+        let (content_type, body) = read(req, payload);
         Box::pin(async move {
-            declared?;
-            let bytes = read_limited(payload).await?;
+            let bytes = body.await?;
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(OptionalJsonBody(T::default()));
             }
@@ -77,6 +70,22 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
             parse(&bytes).map(OptionalJsonBody)
         })
     }
+}
+
+/// Whether the request says it is JSON, and the body, read within the limit.
+fn read(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> (
+    ApiResult<()>,
+    impl Future<Output = ApiResult<web::Bytes>> + 'static,
+) {
+    let declared = declared_length(req);
+    let payload = payload.take();
+    (json_content_type(req), async move {
+        declared?;
+        read_limited(payload).await
+    })
 }
 
 pub fn payload_too_large() -> ApiError {
