@@ -80,7 +80,10 @@ impl Application {
                     )
                 })?,
             ),
-            storage: crate::storage::StorageWatch::new(storage_dirs(&settings)),
+            storage: crate::storage::StorageWatch::new(
+                storage_dirs(&settings),
+                !settings.database_url.is_postgres(),
+            ),
             decode_budget: Arc::new(crate::media::images::DecodeBudget::new(
                 settings.media_limits.decode_memory,
                 settings.workers.max(2),

@@ -12,14 +12,25 @@ const ROOM_AGAIN: u64 = 1024 * 1024;
 #[derive(Debug)]
 pub struct StorageWatch {
     dirs: Vec<PathBuf>,
+    /// The database's files are among `dirs` (SQLite): their free space says whether writes
+    /// can succeed. A PostgreSQL server's disk is not ours to measure.
+    database_local: bool,
     full: AtomicBool,
 }
 
 impl StorageWatch {
-    pub fn new(dirs: Vec<PathBuf>) -> Self {
+    pub fn new(dirs: Vec<PathBuf>, database_local: bool) -> Self {
         Self {
             dirs,
+            database_local,
             full: AtomicBool::new(false),
+        }
+    }
+
+    /// A write went through: whatever was full has room again.
+    pub fn write_succeeded(&self) {
+        if self.full.load(Ordering::Relaxed) && self.full.swap(false, Ordering::AcqRel) {
+            log::warn!("storage has room again: writes succeed");
         }
     }
 
@@ -42,11 +53,14 @@ impl StorageWatch {
             .min()
     }
 
-    /// Whether writes are failing for lack of space. Once there is room again, the state
-    /// clears (and says so in the log).
+    /// Whether writes are failing for lack of space: until one succeeds, or, when everything
+    /// is on local disks, until they have room again (said in the log).
     pub fn is_full(&self) -> bool {
         if !self.full.load(Ordering::Acquire) {
             return false;
+        }
+        if !self.database_local {
+            return true;
         }
         match self.free_bytes() {
             Some(free) if free >= ROOM_AGAIN => {

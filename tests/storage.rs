@@ -157,3 +157,89 @@ async fn a_full_disk_answers_507_reads_go_on_and_writes_resume_when_space_return
         assert_eq!(r.status, 200, "{id}: {}", r.text);
     }
 }
+
+#[tokio::test]
+async fn a_full_postgresql_disk_answers_507_and_writes_resume() {
+    // PostgreSQL's own disk: its database lives in a tablespace on a small tmpfs.
+    let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return; // PostgreSQL only (the SQLite case is the test above).
+    };
+    let disk = Tmpfs::mount("24m");
+    let status = Command::new("chown")
+        .args(["postgres:postgres"])
+        .arg(&disk.path)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the tablespace must belong to the postgres user"
+    );
+    let suffix = uuid::Uuid::now_v7().simple().to_string();
+    let (space, name) = (
+        format!("ttdt_small_{suffix}"),
+        format!("ttdt_full_{suffix}"),
+    );
+    let admin = |sql: String| {
+        use diesel::{Connection, RunQueryDsl};
+        let mut conn = diesel::PgConnection::establish(&admin_url).unwrap();
+        diesel::sql_query(sql).execute(&mut conn)
+    };
+    admin(format!(
+        "CREATE TABLESPACE {space} LOCATION '{}'",
+        disk.path.display()
+    ))
+    .unwrap();
+    admin(format!("CREATE DATABASE {name} TABLESPACE {space}")).unwrap();
+    struct Cleanup<F: Fn(String) -> diesel::QueryResult<usize>>(F, String, String);
+    impl<F: Fn(String) -> diesel::QueryResult<usize>> Drop for Cleanup<F> {
+        fn drop(&mut self) {
+            let _ = (self.0)(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.2));
+            let _ = (self.0)(format!("DROP TABLESPACE IF EXISTS {}", self.1));
+        }
+    }
+    let _cleanup = Cleanup(admin, space, name.clone());
+    let mut url = url::Url::parse(&admin_url).unwrap();
+    url.set_path(&name);
+    let app = spawn_app_with(&[("TTDT_DATABASE_URL", url.as_str())]).await;
+    let news = app.category("Tin tức", "news").await;
+    let chief = app.staff("editor_in_chief").await;
+    let filler = disk.path.join("filler");
+    fill(&filler);
+
+    let body = format!("<p>{}</p>", "Nội dung dài của bản tin. ".repeat(4000));
+    let mut refused = None;
+    for i in 0..200 {
+        let r = app
+            .post(
+                "/api/v1/articles",
+                Some(&chief.token),
+                json!({"title": format!("Bản tin {i}"), "body": body, "category_id": news}),
+            )
+            .await;
+        if r.status != 201 {
+            refused = Some(r);
+            break;
+        }
+    }
+    refused
+        .expect("the tablespace fills up")
+        .problem(507, "insufficient_storage");
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.body["storage"]["full"], true, "{}", ready.text);
+    assert_eq!(app.get("/api/v1/articles", None).await.status, 200);
+
+    std::fs::remove_file(&filler).unwrap();
+    let again = app
+        .post(
+            "/api/v1/articles",
+            Some(&chief.token),
+            json!({"title": "Sau khi dọn đĩa", "category_id": news}),
+        )
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.body["storage"]["full"], false, "{}", ready.text);
+}

@@ -59,6 +59,12 @@ pub async fn problem_errors(
     );
     let res = next.call(req).await?.map_into_boxed_body();
     let Some(error) = res.response().error() else {
+        if res.status().is_success()
+            && !matches!(*res.request().method(), Method::GET | Method::HEAD)
+            && let Some(state) = res.request().app_data::<actix_web::web::Data<AppState>>()
+        {
+            state.storage.write_succeeded();
+        }
         return Ok(res);
     };
     if res.status() == StatusCode::INSUFFICIENT_STORAGE
