@@ -275,3 +275,32 @@ async fn sqlite_flushes_every_commit_unless_told_otherwise() {
         assert_eq!(row.synchronous, expected, "{setting:?}");
     }
 }
+
+#[test]
+fn every_command_works_in_a_fresh_directory() {
+    // The README's first steps, where nothing exists yet: no ./data, no database.
+    for args in [
+        &["migrate"][..],
+        &["user", "create", "--role", "principal", "--email", "ht@x.vn", "--name", "Phạm Thị Ngân"],
+        &["user", "list"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_ttdt"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("TTDT_DATABASE_URL")
+            .env_remove("TTDT_DATA_DIR")
+            .env("TTDT_USER_PASSWORD", "một mật khẩu dài")
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ttdt {}: {} {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(dir.path().join("data/ttdt.db").exists(), "ttdt {}", args.join(" "));
+    }
+}
