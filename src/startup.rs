@@ -119,6 +119,9 @@ impl Application {
                 .wrap(from_fn(middleware::etag_and_cache))
                 .wrap(cors(&cors_origins))
                 .wrap(from_fn(middleware::problem_errors))
+                // br or gzip when asked (slow mountain connections); images and video never.
+                .wrap(actix_web::middleware::Compress::default())
+                .wrap(from_fn(middleware::representations))
                 .wrap(from_fn(middleware::security_headers))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
         })

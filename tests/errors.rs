@@ -596,10 +596,17 @@ async fn the_docs_page_calls_nothing_outside() {
     let app = spawn_app().await;
     let init = app.get("/docs/swagger-initializer.js", None).await;
     assert_eq!(init.status, 200);
-    assert!(init.text.contains("\"validatorUrl\": \"none\""), "{}", init.text);
+    assert!(
+        init.text.contains("\"validatorUrl\": \"none\""),
+        "{}",
+        init.text
+    );
     assert!(init.text.contains("/api/v1/openapi.json"));
     let page = app.get("/docs/", None).await;
     for text in [&init.text, &page.text] {
-        assert!(!text.contains("http://") && !text.contains("https://"), "{text}");
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{text}"
+        );
     }
 }

@@ -5,6 +5,7 @@ mod helpers;
 mod articles;
 mod auth;
 mod categories;
+mod compression;
 mod concurrency;
 mod departments;
 mod errors;

@@ -281,7 +281,16 @@ fn every_command_works_in_a_fresh_directory() {
     // The README's first steps, where nothing exists yet: no ./data, no database.
     for args in [
         &["migrate"][..],
-        &["user", "create", "--role", "principal", "--email", "ht@x.vn", "--name", "Phạm Thị Ngân"],
+        &[
+            "user",
+            "create",
+            "--role",
+            "principal",
+            "--email",
+            "ht@x.vn",
+            "--name",
+            "Phạm Thị Ngân",
+        ],
         &["user", "list"],
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -301,6 +310,10 @@ fn every_command_works_in_a_fresh_directory() {
             out.status,
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(dir.path().join("data/ttdt.db").exists(), "ttdt {}", args.join(" "));
+        assert!(
+            dir.path().join("data/ttdt.db").exists(),
+            "ttdt {}",
+            args.join(" ")
+        );
     }
 }

@@ -23,6 +23,90 @@ pub async fn head_as_get(
     next.call(req).await
 }
 
+/// Content codings a response may be compressed with (actix's `Compress`, just inside).
+const CODINGS: [&str; 2] = ["br", "gzip"];
+
+/// One strong ETag per representation (RFC 9110 §8.8.3): a body compressed with `br` carries
+/// `"<tag>-br"`, and a validator a client sends back has its coding suffix taken off before
+/// anything inside compares it (a `304` keeps the suffix the client sent). Media files are
+/// never compressed (their formats are compressed already, and ranges address their bytes).
+/// Every other answer says it varies with `Accept-Encoding`.
+pub async fn representations(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let media_file = is_media_file(req.path());
+    if media_file {
+        req.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
+    let mut sent_coding = None;
+    for name in [header::IF_NONE_MATCH, header::IF_MATCH] {
+        let Some(value) = req.headers().get(&name).and_then(|v| v.to_str().ok()) else {
+            continue;
+        };
+        let mut stripped = Vec::new();
+        for tag in value.split(',') {
+            let tag = tag.trim();
+            let found = CODINGS.iter().find_map(|c| {
+                let cut = tag.strip_suffix(&format!("-{c}\""))?;
+                Some((format!("{cut}\""), *c))
+            });
+            match found {
+                Some((plain, coding)) => {
+                    sent_coding = Some(coding);
+                    stripped.push(plain);
+                }
+                None => stripped.push(tag.to_owned()),
+            }
+        }
+        if let Ok(v) = header::HeaderValue::from_str(&stripped.join(", ")) {
+            req.headers_mut().insert(name, v);
+        }
+    }
+    let mut res = next.call(req).await?;
+    let not_modified = res.status() == StatusCode::NOT_MODIFIED;
+    let headers = res.headers_mut();
+    let coding = match headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(c) => CODINGS.iter().copied().find(|k| *k == c),
+        None if not_modified => sent_coding,
+        None => None,
+    };
+    if let Some(coding) = coding
+        && let Some(tag) = headers.get(header::ETAG).and_then(|v| v.to_str().ok())
+        && let Some(inner) = tag.strip_suffix('"')
+        && let Ok(v) = header::HeaderValue::from_str(&format!("{inner}-{coding}\""))
+    {
+        headers.insert(header::ETAG, v);
+    }
+    let varies = headers
+        .get_all(header::VARY)
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("accept-encoding"));
+    if !media_file && !varies {
+        headers.append(
+            header::VARY,
+            header::HeaderValue::from_static("Accept-Encoding"),
+        );
+    }
+    Ok(res)
+}
+
+/// `/api/v1/media/{id}/file` and `/api/v1/media/{id}/variants/{name}`.
+fn is_media_file(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/api/v1/media/") else {
+        return false;
+    };
+    let mut parts = rest.split('/');
+    let _id = parts.next();
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some("file"), None, None) | (Some("variants"), Some(_), None)
+    )
+}
+
 /// Keeps a `Range` header only when it asks for one range of bytes, which the file server
 /// answers with 206. Several ranges are answered with the whole file (200), as RFC 9110 allows
 /// (the file server would send only the first and say nothing); a unit other than `bytes` is
