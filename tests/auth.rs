@@ -100,11 +100,23 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_whole_family() {
         .post("/api/v1/auth/refresh", None, json!({"refresh_token": r1}))
         .await;
     reuse.problem(401, "invalid_refresh_token");
-    // ...which kills r2, the legitimate successor, too.
+    // ...which kills r2, the legitimate successor, too, and the access tokens of that login.
     let after = app
         .post("/api/v1/auth/refresh", None, json!({"refresh_token": r2}))
         .await;
     after.problem(401, "invalid_refresh_token");
+    for access in [&first["access_token"], &second.body["access_token"]] {
+        app.get("/api/v1/me", access.as_str())
+            .await
+            .problem(401, "invalid_token");
+    }
+    assert_eq!(
+        app.get("/api/v1/me", other_login["access_token"].as_str())
+            .await
+            .status,
+        200,
+        "another login of the same account goes on"
+    );
     // A separate login is a separate family and survives.
     let other = app
         .post(
@@ -149,6 +161,10 @@ async fn logout_ends_the_refresh_family() {
         )
         .await;
     again.problem(401, "invalid_refresh_token");
+    // Its access token ends with it.
+    app.get("/api/v1/me", tokens["access_token"].as_str())
+        .await
+        .problem(401, "invalid_token");
     // Logging out twice is harmless.
     let twice = app
         .post(

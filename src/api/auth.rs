@@ -87,7 +87,7 @@ fn invalid_credentials() -> ApiError {
 fn token_response(
     state: &AppState,
     view: &users::UserView,
-    refresh_token: String,
+    issued: sessions::Issued,
 ) -> ApiResult<TokenResponse> {
     let access_token = state.jwt.issue(Subject {
         user_id: &view.user.id,
@@ -96,12 +96,13 @@ fn token_response(
         department: view.user.department_id.clone(),
         publish: view.user.publish_delegation && view.role() == Role::DeputyEditor,
         token_version: view.user.token_version,
+        session: issued.session,
     })?;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer",
         expires_in: state.jwt.ttl().as_secs(),
-        refresh_token,
+        refresh_token: issued.refresh_token,
     })
 }
 
@@ -144,7 +145,7 @@ pub async fn login(
         }
     };
     let ttl = state.settings.refresh_token_ttl;
-    let (view, refresh_token) = state
+    let (view, issued) = state
         .db(move |conn| {
             let token = sessions::start(conn, &user.id, ttl)?;
             Ok((users::get(conn, &user.id)?, token))
@@ -152,13 +153,14 @@ pub async fn login(
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(token_response(&state, &view, refresh_token)?))
+        .json(token_response(&state, &view, issued)?))
 }
 
 /// Exchange a refresh token for a new access token and a new refresh token.
 ///
-/// Each refresh token works once. Presenting one that was already used revokes every token of
-/// that login (it was probably stolen): the user must log in again.
+/// Each refresh token works once. Presenting one that was already used ends that login (it was
+/// probably stolen): its refresh and access tokens all stop working, and the user must log in
+/// again.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -175,17 +177,16 @@ pub async fn refresh(
     let body = body.into_inner();
     body.validate()?;
     let ttl = state.settings.refresh_token_ttl;
-    let (view, refresh_token) = state
+    let (view, issued) = state
         .db(move |conn| sessions::rotate(conn, &body.refresh_token, ttl))
         .await??;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(token_response(&state, &view, refresh_token)?))
+        .json(token_response(&state, &view, issued)?))
 }
 
-/// End the session a refresh token belongs to.
-///
-/// Its access tokens stay valid until they expire (at most 15 minutes); clients drop them.
+/// End the login a refresh token belongs to: its refresh tokens and its access tokens stop
+/// working at once. Other logins of the account go on.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,

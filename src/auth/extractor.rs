@@ -55,9 +55,9 @@ async fn authenticate(req: HttpRequest, token: String) -> ApiResult<Actor> {
         .ok_or_else(|| ApiError::internal("AppState missing"))?
         .clone();
     let claims = state.jwt.verify(&token)?;
-    let (sub, ver) = (claims.sub.clone(), claims.ver);
+    let (sub, ver, sid) = (claims.sub.clone(), claims.ver, claims.sid.clone());
     let current = state
-        .db(move |conn| users::token_is_current(conn, &sub, ver))
+        .db(move |conn| users::token_is_current(conn, &sub, ver, sid.as_deref()))
         .await?;
     if !current {
         return Err(ApiError::invalid_token());

@@ -29,6 +29,10 @@ pub struct Claims {
     /// The account's token version: a password, role or status change bumps it, which makes
     /// every earlier token fail at once.
     pub ver: i32,
+    /// The login (refresh-token family) the token was issued for: when that login ends (logout,
+    /// or a reused refresh token), so do its access tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     pub iss: String,
     pub aud: String,
     pub exp: u64,
@@ -45,6 +49,8 @@ pub struct Subject<'a> {
     pub department: Option<String>,
     pub publish: bool,
     pub token_version: i32,
+    /// The refresh-token family of the login.
+    pub session: String,
 }
 
 #[derive(Clone)]
@@ -87,6 +93,7 @@ impl JwtKeys {
             dept: subject.department,
             publish: subject.publish,
             ver: subject.token_version,
+            sid: Some(subject.session),
             iss: self.issuer.clone(),
             aud: STAFF_AUDIENCE.to_owned(),
             exp: now + self.ttl.as_secs(),

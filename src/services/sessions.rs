@@ -49,9 +49,30 @@ fn insert_token(
     Ok(token)
 }
 
-/// Starts a new token family at login; returns the refresh token to hand out.
-pub fn start(conn: &mut DbConnection, user_id: &str, ttl: Duration) -> ApiResult<String> {
-    insert_token(conn, user_id, &new_id(), ttl)
+/// A refresh token to hand out and the login (family) it belongs to.
+pub struct Issued {
+    pub refresh_token: String,
+    pub session: String,
+}
+
+/// Starts a new token family at login.
+pub fn start(conn: &mut DbConnection, user_id: &str, ttl: Duration) -> ApiResult<Issued> {
+    let session = new_id();
+    let refresh_token = insert_token(conn, user_id, &session, ttl)?;
+    Ok(Issued {
+        refresh_token,
+        session,
+    })
+}
+
+/// Whether the login `session` still stands: not logged out, not revoked for a reused token.
+pub fn is_live(conn: &mut DbConnection, session: &str) -> ApiResult<bool> {
+    let live: i64 = refresh_tokens::table
+        .filter(refresh_tokens::family_id.eq(session))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(live > 0)
 }
 
 fn invalid_refresh() -> ApiError {
@@ -72,7 +93,7 @@ pub fn rotate(
     conn: &mut DbConnection,
     token: &str,
     ttl: Duration,
-) -> ApiResult<Result<(UserView, String), ApiError>> {
+) -> ApiResult<Result<(UserView, Issued), ApiError>> {
     crate::db::write_transaction(conn, |conn| {
         let Some(row) = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(hash_token(token)))
@@ -109,8 +130,14 @@ pub fn rotate(
             revoke_family(conn, &row.family_id)?;
             return Ok(Err(invalid_refresh()));
         }
-        let next = insert_token(conn, &row.user_id, &row.family_id, ttl)?;
-        Ok(Ok((user, next)))
+        let refresh_token = insert_token(conn, &row.user_id, &row.family_id, ttl)?;
+        Ok(Ok((
+            user,
+            Issued {
+                refresh_token,
+                session: row.family_id,
+            },
+        )))
     })
 }
 

@@ -76,14 +76,26 @@ pub fn category_ids(conn: &mut DbConnection, user_id: &str) -> ApiResult<Vec<Str
         .load(conn)?)
 }
 
-/// Whether an access token with version `ver` still speaks for an active account.
-pub fn token_is_current(conn: &mut DbConnection, user_id: &str, ver: i32) -> ApiResult<bool> {
+/// Whether an access token with version `ver`, issued for the login `session`, still speaks
+/// for an active account and a login that has not ended.
+pub fn token_is_current(
+    conn: &mut DbConnection,
+    user_id: &str,
+    ver: i32,
+    session: Option<&str>,
+) -> ApiResult<bool> {
     let row: Option<(bool, i32)> = users::table
         .find(user_id)
         .select((users::disabled, users::token_version))
         .first(conn)
         .optional()?;
-    Ok(matches!(row, Some((false, v)) if v == ver))
+    if !matches!(row, Some((false, v)) if v == ver) {
+        return Ok(false);
+    }
+    match session {
+        Some(session) => super::sessions::is_live(conn, session),
+        None => Ok(true),
+    }
 }
 
 pub fn list(
