@@ -18,7 +18,8 @@ use crate::domain::text::{nfc, no_nul, valid_slug};
 use crate::domain::workflow::{Status, Transition};
 use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::services::AuditContext;
-use crate::services::articles::{self, ArticleFields, ArticlePatch, Lookup, StaffFilter};
+use crate::services::Lookup;
+use crate::services::articles::{self, ArticleFields, ArticlePatch, StaffFilter};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -109,7 +110,7 @@ pub struct ArticleList {
 #[into_params(parameter_in = Query)]
 pub struct WorkingCopyQuery {
     pub status: Option<Status>,
-    /// Category id.
+    /// Category id or slug (a former slug too), as in the public list.
     pub category: Option<String>,
     /// Only the caller's own articles.
     #[serde(default)]
@@ -304,14 +305,23 @@ pub async fn list_working_copies(
     let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
     let after = super::time_cursor(after)?;
     let q = query.into_inner();
-    let filter = StaffFilter {
-        status: q.status,
-        category_id: q.category,
-        mine: q.mine,
-        awaiting_my_review: q.awaiting_review,
-    };
     let page = state
-        .db(move |conn| articles::list_staff(conn, &actor.caller(), &filter, after, limit))
+        .db(move |conn| {
+            let category_id = match &q.category {
+                None => None,
+                // A category nobody has is one with no articles.
+                Some(c) => Some(
+                    crate::services::categories::resolve_id(conn, c)?.unwrap_or_default(),
+                ),
+            };
+            let filter = StaffFilter {
+                status: q.status,
+                category_id,
+                mine: q.mine,
+                awaiting_my_review: q.awaiting_review,
+            };
+            articles::list_staff(conn, &actor.caller(), &filter, after, limit)
+        })
         .await?;
     Ok(web::Json(ArticleList {
         next_cursor: page.next_after.as_deref().map(encode_cursor),

@@ -1,5 +1,6 @@
 //! `/categories`: lĩnh vực and chuyên mục, each with a kind and a retention class.
 
+use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use crate::domain::text::{nfc, no_nul, slugify, valid_slug};
 use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
 use crate::services::AuditContext;
 use crate::services::categories::{self, CategoryUpdate, NewCategoryInput};
+use crate::services::Lookup;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -166,12 +168,13 @@ pub async fn list_categories(
     Ok(web::Json(CategoryList { items, next_cursor }))
 }
 
-/// Read a category by id or slug (public).
+/// Read a category by id or slug (public). A slug it had before answers 301 to the current one.
 #[utoipa::path(
     tag = "categories",
     params(("id" = String, Path, description = "Category id or slug")),
     responses(
         (status = 200, description = "The category", body = CategoryResponse),
+        (status = 301, description = "A former slug: `Location` names the current URL", headers(("Location" = String, description = "The category's current URL"))),
         (status = 404, description = "No such category", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -179,9 +182,15 @@ pub async fn list_categories(
 pub async fn get_category(
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> ApiResult<web::Json<CategoryResponse>> {
-    let category = state.db(move |conn| categories::get(conn, &id)).await?;
-    Ok(web::Json(category.into()))
+) -> ApiResult<HttpResponse> {
+    Ok(
+        match state.db(move |conn| categories::find(conn, &id)).await? {
+            Lookup::Found(category) => HttpResponse::Ok().json(CategoryResponse::from(category)),
+            Lookup::Moved(slug) => HttpResponse::MovedPermanently()
+                .insert_header((header::LOCATION, format!("/api/v1/categories/{slug}")))
+                .finish(),
+        },
+    )
 }
 
 /// Create a category (editor-in-chief).

@@ -11,7 +11,8 @@ use super::{encode_cursor, page_request, utc};
 use crate::db::content::PublicArticle;
 use crate::domain::text::slugify;
 use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
-use crate::services::articles::{self, Lookup};
+use crate::services::Lookup;
+use crate::services::articles;
 use crate::services::public_articles::{self, PublicFilter, PublicSummary, SearchHit};
 use crate::state::AppState;
 
@@ -182,7 +183,7 @@ pub async fn list_articles(
         .db(move |conn| {
             let category_id = match &q.category {
                 None => None,
-                Some(c) => match public_articles::category_id(conn, c)? {
+                Some(c) => match crate::services::categories::resolve_id(conn, c)? {
                     Some(id) => Some(id),
                     // An unknown category has no articles.
                     None => {

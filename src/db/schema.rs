@@ -11,6 +11,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    category_slugs (slug) {
+        slug -> Text,
+        category_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     categories (id) {
         id -> Text,
         slug -> Text,
@@ -222,6 +230,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(category_slugs -> categories (category_id));
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(user_categories -> users (user_id));
 diesel::joinable!(user_categories -> categories (category_id));
@@ -234,6 +243,7 @@ diesel::joinable!(media_variants -> media (media_id));
 diesel::joinable!(media -> users (uploaded_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    category_slugs,
     departments,
     categories,
     users,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::content::{self, Write, require_version};
-use super::{AuditContext, Page, media};
+use super::{AuditContext, Lookup, Page, media};
 use crate::auth::roles::{self, Caller, ItemRef};
 use crate::db::content::{
     Article, ArticleRevision, ArticleSlug, ContentTransition, PublicArticle, PublicArticleTag,
@@ -174,13 +174,6 @@ fn load_for_edit(
     }
     require_version(current.version, if_match)?;
     Ok(current)
-}
-
-/// Where an id or slug leads among working copies.
-pub enum Lookup<T> {
-    Found(T),
-    /// An old slug: the item now lives at this slug.
-    Moved(String),
 }
 
 pub fn find_visible(

@@ -3,9 +3,9 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::{AuditContext, Page, audit};
+use super::{AuditContext, Lookup, Page, audit};
 use crate::db::models::{Category, CategoryChangeset};
-use crate::db::schema::{categories, user_categories};
+use crate::db::schema::{categories, category_slugs, user_categories};
 use crate::db::{DbConnection, new_id, now};
 use crate::domain::category::{CategoryKind, Retention};
 use crate::error::{ApiError, ApiResult, Text, unique_as};
@@ -59,6 +59,50 @@ pub fn get(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Category> {
         .first(conn)?)
 }
 
+/// Finds a category by id, slug, or a slug it had before (which answers where it moved).
+pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Lookup<Category>> {
+    match get(conn, id_or_slug) {
+        Ok(c) => Ok(Lookup::Found(c)),
+        Err(e) if e.code() == "not_found" => {
+            let moved: Option<String> = category_slugs::table
+                .inner_join(categories::table)
+                .filter(category_slugs::slug.eq(id_or_slug))
+                .select(categories::slug)
+                .first(conn)
+                .optional()?;
+            moved.map(Lookup::Moved).ok_or_else(ApiError::not_found)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The id of the category a filter names by id, slug or former slug; `None` if none does.
+pub fn resolve_id(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Option<String>> {
+    let current: Option<String> = categories::table
+        .filter(
+            categories::id
+                .eq(id_or_slug)
+                .or(categories::slug.eq(id_or_slug)),
+        )
+        .select(categories::id)
+        .first(conn)
+        .optional()?;
+    if current.is_some() {
+        return Ok(current);
+    }
+    Ok(category_slugs::table
+        .find(id_or_slug)
+        .select(category_slugs::category_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// A slug now in use is nobody's former slug any more (it leads to its new owner).
+fn claim_slug(conn: &mut DbConnection, slug: &str) -> ApiResult<()> {
+    diesel::delete(category_slugs::table.find(slug)).execute(conn)?;
+    Ok(())
+}
+
 fn slug_taken() -> ApiError {
     ApiError::conflict(
         "slug_taken",
@@ -87,6 +131,7 @@ pub fn create(
 ) -> ApiResult<Category> {
     crate::db::write_transaction(conn, |conn| {
         ensure_slug_free(conn, &input.slug, None)?;
+        claim_slug(conn, &input.slug)?;
         let at = now();
         let category = Category {
             id: new_id(),
@@ -123,8 +168,16 @@ pub fn update(
 ) -> ApiResult<Category> {
     crate::db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
-        if let Some(slug) = &change.slug {
+        if let Some(slug) = change.slug.as_ref().filter(|s| **s != current.slug) {
             ensure_slug_free(conn, slug, Some(&current.id))?;
+            claim_slug(conn, slug)?;
+            diesel::insert_into(category_slugs::table)
+                .values((
+                    category_slugs::slug.eq(&current.slug),
+                    category_slugs::category_id.eq(&current.id),
+                    category_slugs::created_at.eq(now()),
+                ))
+                .execute(conn)?;
         }
         let changeset = CategoryChangeset {
             slug: change.slug.clone(),

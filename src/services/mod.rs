@@ -12,6 +12,13 @@ pub mod sessions;
 pub mod users;
 
 /// One page of a list, in a stable order, and where the next one starts.
+/// Where an id or slug leads.
+pub enum Lookup<T> {
+    Found(T),
+    /// An old slug: the item now lives at this slug.
+    Moved(String),
+}
+
 #[derive(Debug)]
 pub struct Page<T> {
     pub items: Vec<T>,

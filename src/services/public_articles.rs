@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::Page;
-use super::articles::{Lookup, page_key, tags_of};
+use super::Lookup;
+use super::articles::{page_key, tags_of};
 use crate::db::DbConnection;
 use crate::db::content::PublicArticle;
-use crate::db::schema::{article_slugs, categories, public_article_tags, public_articles};
+use crate::db::schema::{article_slugs, public_article_tags, public_articles};
 use crate::domain::html;
 use crate::domain::vietnamese::{fold, fold_char};
 use crate::error::{ApiError, ApiResult};
@@ -65,19 +66,6 @@ pub fn get(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Lookup<Public
         .first(conn)
         .optional()?;
     moved.map(Lookup::Moved).ok_or_else(ApiError::not_found)
-}
-
-/// Resolves a category given by id or slug.
-pub fn category_id(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Option<String>> {
-    Ok(categories::table
-        .filter(
-            categories::id
-                .eq(id_or_slug)
-                .or(categories::slug.eq(id_or_slug)),
-        )
-        .select(categories::id)
-        .first(conn)
-        .optional()?)
 }
 
 pub fn list(
