@@ -1263,3 +1263,75 @@ async fn a_schedule_survives_a_restart() {
     }
     assert!(live, "the restarted instance published the due article");
 }
+
+#[tokio::test]
+async fn revisions_and_history_page_like_every_list_and_say_what_they_are() {
+    let b = board().await;
+    let app = &b.app;
+    let d = app
+        .create_article(&b.chief.token, &b.news, "Kế hoạch tuần", json!({}))
+        .await;
+    for i in 1..=4 {
+        let etag = app.etag_of(&b.chief.token, &d.id).await;
+        let r = app
+            .call_with(
+                Method::PATCH,
+                &format!("/api/v1/articles/{}", d.id),
+                Some(&b.chief.token),
+                Some(json!({"body": format!("<p>Bản sửa {i}</p>")})),
+                &[("If-Match", &etag)],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let mut numbers = Vec::new();
+    let mut path = format!("/api/v1/articles/{}/revisions?limit=2", d.id);
+    loop {
+        let page = app.get(&path, Some(&b.chief.token)).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        for r in page.body["items"].as_array().unwrap() {
+            assert!(r.get("body").is_none(), "a list carries no bodies: {r}");
+            assert_eq!(r["title"], "Kế hoạch tuần");
+            numbers.push(r["number"].as_i64().unwrap());
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/articles/{}/revisions?limit=2&cursor={c}", d.id),
+            None => break,
+        }
+    }
+    assert_eq!(numbers, vec![5, 4, 3, 2, 1]);
+    let one = app
+        .get(
+            &format!("/api/v1/articles/{}/revisions/3", d.id),
+            Some(&b.chief.token),
+        )
+        .await;
+    assert_eq!(one.body["body"], "<p>Bản sửa 2</p>");
+
+    app.publish_as(&b.chief.token, &d.id).await;
+    let first = app
+        .get(
+            &format!("/api/v1/articles/{}/history?limit=2", d.id),
+            Some(&b.chief.token),
+        )
+        .await;
+    assert_eq!(first.body["items"][0]["action"], "submit");
+    assert_eq!(first.body["items"][0]["from_status"], "draft");
+    assert_eq!(first.body["items"][0]["actor_role"], "editor_in_chief");
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let rest = app
+        .get(
+            &format!("/api/v1/articles/{}/history?limit=2&cursor={cursor}", d.id),
+            Some(&b.chief.token),
+        )
+        .await;
+    assert_eq!(rest.body["items"][0]["action"], "publish");
+    assert_eq!(rest.body["items"][0]["to_status"], "published");
+    assert_eq!(rest.body["next_cursor"], serde_json::Value::Null);
+    app.get(
+        &format!("/api/v1/articles/{}/history?cursor=nonsense", d.id),
+        Some(&b.chief.token),
+    )
+    .await
+    .problem(400, "invalid_cursor");
+}

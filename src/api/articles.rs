@@ -310,9 +310,9 @@ pub async fn list_working_copies(
             let category_id = match &q.category {
                 None => None,
                 // A category nobody has is one with no articles.
-                Some(c) => Some(
-                    crate::services::categories::resolve_id(conn, c)?.unwrap_or_default(),
-                ),
+                Some(c) => {
+                    Some(crate::services::categories::resolve_id(conn, c)?.unwrap_or_default())
+                }
             };
             let filter = StaffFilter {
                 status: q.status,
@@ -575,19 +575,57 @@ impl From<ArticleRevision> for RevisionResponse {
     }
 }
 
+/// A revision in a list: who saved it, when and why; read the revision for its content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionSummaryResponse {
+    pub number: i32,
+    pub slug: String,
+    pub title: String,
+    /// Who saved it.
+    pub editor_id: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<articles::RevisionSummary> for RevisionSummaryResponse {
+    fn from(r: articles::RevisionSummary) -> Self {
+        RevisionSummaryResponse {
+            number: r.number,
+            slug: r.slug,
+            title: r.title,
+            editor_id: r.editor_id,
+            note: r.note,
+            created_at: utc(r.created_at),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionList {
     /// Newest first.
-    pub items: Vec<RevisionResponse>,
+    pub items: Vec<RevisionSummaryResponse>,
+    /// Pass as `?cursor=` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
-/// Every saved revision of an article, newest first.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<usize>,
+}
+
+/// An article's saved revisions, newest first, a page at a time (without their content).
 #[utoipa::path(
     tag = "articles",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id")),
+    params(("id" = String, Path, description = "Article id"), PageQuery),
     responses(
-        (status = 200, description = "The revisions", body = RevisionList),
+        (status = 200, description = "One page of revisions", body = RevisionList),
+        (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -596,13 +634,17 @@ pub async fn list_revisions(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<RevisionList>> {
-    let revisions = state
-        .db(move |conn| articles::revisions(conn, &actor.caller(), &id))
+    let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
+    let before = after
+        .map(|n| n.parse::<i32>().map_err(|_| super::invalid_cursor()))
+        .transpose()?;
+    let page = state
+        .db(move |conn| articles::revisions(conn, &actor.caller(), &id, before, limit))
         .await?;
-    Ok(web::Json(RevisionList {
-        items: revisions.into_iter().map(Into::into).collect(),
-    }))
+    let (items, next_cursor) = super::list_body(page);
+    Ok(web::Json(RevisionList { items, next_cursor }))
 }
 
 /// One revision.
@@ -751,14 +793,53 @@ pub async fn restore_revision(
     Ok(with_etag(actix_web::http::StatusCode::OK, article))
 }
 
+/// Who took a step: a staff member in their role, the scheduler (`publish_scheduled`), or the
+/// command line.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StepActor {
+    Principal,
+    EditorInChief,
+    DeputyEditor,
+    BoardMember,
+    Contributor,
+    Technician,
+    DepartmentStaff,
+    Scheduler,
+    Cli,
+}
+
+impl StepActor {
+    fn parse(s: &str) -> Option<Self> {
+        use crate::auth::Role;
+        Some(match s {
+            "scheduler" => StepActor::Scheduler,
+            "cli" => StepActor::Cli,
+            role => match role.parse::<Role>().ok()? {
+                Role::Principal => StepActor::Principal,
+                Role::EditorInChief => StepActor::EditorInChief,
+                Role::DeputyEditor => StepActor::DeputyEditor,
+                Role::BoardMember => StepActor::BoardMember,
+                Role::Contributor => StepActor::Contributor,
+                Role::Technician => StepActor::Technician,
+                Role::DepartmentStaff => StepActor::DepartmentStaff,
+            },
+        })
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TransitionResponse {
-    pub action: String,
-    pub from_status: String,
-    pub to_status: String,
+    /// The step. `publish_scheduled` is the scheduler publishing at `publish_at`; `reopen` an
+    /// edit that sent an approved, scheduled or published article back to draft.
+    pub action: Transition,
+    pub from_status: Status,
+    pub to_status: Status,
+    /// The revision the step was taken on.
     pub revision: i32,
+    /// `null` for the scheduler and the command line.
     pub actor_id: Option<String>,
-    pub actor_role: Option<String>,
+    pub actor_role: Option<StepActor>,
     pub comment: String,
     pub at: DateTime<Utc>,
 }
@@ -766,12 +847,12 @@ pub struct TransitionResponse {
 impl From<ContentTransition> for TransitionResponse {
     fn from(t: ContentTransition) -> Self {
         TransitionResponse {
-            action: t.action,
-            from_status: t.from_status,
-            to_status: t.to_status,
+            action: Transition::parse(&t.action).unwrap_or(Transition::Reopen),
+            from_status: Status::parse(&t.from_status).unwrap_or(Status::Draft),
+            to_status: Status::parse(&t.to_status).unwrap_or(Status::Draft),
             revision: t.revision,
             actor_id: t.actor_id,
-            actor_role: t.actor_role,
+            actor_role: t.actor_role.as_deref().and_then(StepActor::parse),
             comment: t.comment,
             at: utc(t.at),
         }
@@ -782,15 +863,19 @@ impl From<ContentTransition> for TransitionResponse {
 pub struct HistoryResponse {
     /// Oldest first.
     pub items: Vec<TransitionResponse>,
+    /// Pass as `?cursor=` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
-/// The workflow history: every step, who took it, when, and why (review comments included).
+/// The workflow history: every step, who took it, when, and why (review comments included),
+/// oldest first, a page at a time.
 #[utoipa::path(
     tag = "articles",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id")),
+    params(("id" = String, Path, description = "Article id"), PageQuery),
     responses(
-        (status = 200, description = "The steps", body = HistoryResponse),
+        (status = 200, description = "One page of steps", body = HistoryResponse),
+        (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -799,11 +884,13 @@ pub async fn article_history(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<HistoryResponse>> {
-    let items = state
-        .db(move |conn| articles::history(conn, &actor.caller(), &id))
+    let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
+    let after = super::time_cursor(after)?;
+    let page = state
+        .db(move |conn| articles::history(conn, &actor.caller(), &id, after, limit))
         .await?;
-    Ok(web::Json(HistoryResponse {
-        items: items.into_iter().map(Into::into).collect(),
-    }))
+    let (items, next_cursor) = super::list_body(page);
+    Ok(web::Json(HistoryResponse { items, next_cursor }))
 }

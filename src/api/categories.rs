@@ -17,8 +17,8 @@ use crate::domain::category::{CategoryKind, MAX_LIMITED_YEARS, Retention, Retent
 use crate::domain::text::{nfc, no_nul, slugify, valid_slug};
 use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
 use crate::services::AuditContext;
-use crate::services::categories::{self, CategoryUpdate, NewCategoryInput};
 use crate::services::Lookup;
+use crate::services::categories::{self, CategoryUpdate, NewCategoryInput};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

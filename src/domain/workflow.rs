@@ -86,6 +86,22 @@ impl Transition {
         }
     }
 
+    pub const ALL: [Transition; 9] = [
+        Transition::Submit,
+        Transition::Approve,
+        Transition::RequestChanges,
+        Transition::Reject,
+        Transition::Publish,
+        Transition::PublishScheduled,
+        Transition::Unpublish,
+        Transition::Archive,
+        Transition::Reopen,
+    ];
+
+    pub fn parse(s: &str) -> Option<Transition> {
+        Transition::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
     /// Review decisions carry a mandatory comment.
     pub fn needs_comment(self) -> bool {
         matches!(self, Transition::RequestChanges | Transition::Reject)

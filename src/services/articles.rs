@@ -809,17 +809,39 @@ pub fn publish_due(conn: &mut DbConnection) -> ApiResult<usize> {
     Ok(published)
 }
 
+/// A revision as listed: who saved which, when and why, without its content.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = article_revisions)]
+pub struct RevisionSummary {
+    pub number: i32,
+    pub slug: String,
+    pub title: String,
+    pub editor_id: String,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A page of an article's revisions, newest first, after revision number `before`.
 pub fn revisions(
     conn: &mut DbConnection,
     caller: &Caller<'_>,
     id: &str,
-) -> ApiResult<Vec<ArticleRevision>> {
+    before: Option<i32>,
+    limit: usize,
+) -> ApiResult<Page<RevisionSummary>> {
     load_visible(conn, caller, id)?;
-    Ok(article_revisions::table
+    let mut q = article_revisions::table
         .filter(article_revisions::article_id.eq(id))
+        .select(RevisionSummary::as_select())
+        .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(article_revisions::number.lt(before));
+    }
+    let rows = q
         .order(article_revisions::number.desc())
-        .select(ArticleRevision::as_select())
-        .load(conn)?)
+        .limit(limit as i64 + 1)
+        .load(conn)?;
+    Ok(Page::from_rows(rows, limit, |r| r.number.to_string()))
 }
 
 pub fn revision(
@@ -863,13 +885,16 @@ pub fn restore(
     })
 }
 
+/// A page of the workflow history, oldest first, after the step with page key `after`.
 pub fn history(
     conn: &mut DbConnection,
     caller: &Caller<'_>,
     id: &str,
-) -> ApiResult<Vec<ContentTransition>> {
+    after: Option<(NaiveDateTime, String)>,
+    limit: usize,
+) -> ApiResult<Page<ContentTransition>> {
     load_visible(conn, caller, id)?;
-    content::transitions(conn, CONTENT_TYPE, id)
+    content::transitions(conn, CONTENT_TYPE, id, after, limit)
 }
 
 /// Filters of the editorial list.

@@ -83,13 +83,28 @@ pub fn transitions(
     conn: &mut DbConnection,
     content_type: &str,
     content_id: &str,
-) -> ApiResult<Vec<ContentTransition>> {
-    Ok(content_transitions::table
+    after: Option<(chrono::NaiveDateTime, String)>,
+    limit: usize,
+) -> ApiResult<super::Page<ContentTransition>> {
+    let mut q = content_transitions::table
         .filter(content_transitions::content_type.eq(content_type))
         .filter(content_transitions::content_id.eq(content_id))
-        .order((content_transitions::at, content_transitions::id))
         .select(ContentTransition::as_select())
-        .load(conn)?)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        q = q.filter(
+            content_transitions::at.gt(at).or(content_transitions::at
+                .eq(at)
+                .and(content_transitions::id.gt(id))),
+        );
+    }
+    let rows = q
+        .order((content_transitions::at, content_transitions::id))
+        .limit(limit as i64 + 1)
+        .load(conn)?;
+    Ok(super::Page::from_rows(rows, limit, |t| {
+        super::articles::page_key(t.at, &t.id)
+    }))
 }
 
 /// The strong ETag of a content item's working copy.

@@ -5,8 +5,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::Page;
 use super::Lookup;
+use super::Page;
 use super::articles::{page_key, tags_of};
 use crate::db::DbConnection;
 use crate::db::content::PublicArticle;
