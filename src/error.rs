@@ -103,6 +103,8 @@ struct ErrorInner {
     retry_after: Option<u64>,
     /// Methods the path answers, for 405.
     allow: Option<String>,
+    /// Media items the problem names (`alt_text_required`).
+    media_ids: Vec<String>,
     /// The cause of a server fault: logged, never shown to the client.
     source: Option<String>,
 }
@@ -118,6 +120,7 @@ impl ApiError {
             errors: Vec::new(),
             retry_after: None,
             allow: None,
+            media_ids: Vec::new(),
             source: None,
         }))
     }
@@ -220,6 +223,12 @@ impl ApiError {
     pub fn with_code(mut self, code: &'static str, detail: Text) -> Self {
         self.0.code = code;
         self.0.detail = detail;
+        self
+    }
+
+    /// Names the media items the problem is about, for clients to point at.
+    pub fn with_media_ids(mut self, ids: Vec<String>) -> Self {
+        self.0.media_ids = ids;
         self
     }
 
@@ -398,6 +407,7 @@ impl ApiError {
                     message: f.message.get(lang).to_owned(),
                 })
                 .collect(),
+            media_ids: self.0.media_ids.clone(),
         }
     }
 
@@ -492,9 +502,13 @@ pub struct ProblemDetails {
     /// Stable machine-readable error code; switch on this, not on the text.
     #[schema(example = "validation_failed")]
     pub code: String,
-    /// Per-field problems, present for `validation_failed`.
+    /// Per-field problems: on `validation_failed` and `legacy_vietnamese_encoding`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// The media items the problem is about: on `alt_text_required`, the images without
+    /// alternative text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub media_ids: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -833,6 +833,16 @@ async fn articles_use_media_alt_text_is_required_and_used_media_cannot_go() {
         .step(&chief.token, &draft.id, &etag, "publish", None)
         .await;
     r.problem(422, "alt_text_required");
+    let mut named: Vec<&str> = r.body["media_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    named.sort();
+    let mut expected = vec![photo_id.as_str(), inline_id.as_str()];
+    expected.sort();
+    assert_eq!(named, expected, "the images are named for clients");
     assert!(r.body["detail"].as_str().unwrap().contains(&photo_id));
     assert!(r.body["detail"].as_str().unwrap().contains(&inline_id));
     for (id, etag) in [

@@ -313,7 +313,7 @@ async fn read_text(field: &mut Field, name: &str, max: usize) -> ApiResult<Strin
         (status = 403, description = "Not allowed to upload", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Over the size limit of the file's kind (`file_too_large`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Not on the allowed list (`unsupported_type`, `markup_not_allowed`, `executable_not_allowed`, `macros_not_allowed`), name or declared type contradicting the content (`type_mismatch`), or not multipart (`multipart_required`)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "No file (`file_required`), empty (`empty_file`), unreadable (`corrupt_file`), an image too large to decode (`image_too_large`), an archive bomb (`archive_bomb`), or bad metadata", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Empty (`empty_file`), unreadable (`corrupt_file`), an image too large to decode (`image_too_large`), an archive bomb (`archive_bomb`); or `validation_failed` for no `file` part (field code `file_required`) or bad metadata", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/media")]
@@ -548,7 +548,10 @@ pub struct UpdateMediaRequest {
 #[utoipa::path(
     tag = "media",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Media id")),
+    params(
+        ("id" = String, Path, description = "Media id"),
+        ("If-Match" = String, Header, description = "The item's ETag, as the last read gave it"),
+    ),
     request_body = UpdateMediaRequest,
     responses(
         (status = 200, description = "Changed", body = MediaResponse),
@@ -595,7 +598,10 @@ pub async fn update_media(
 #[utoipa::path(
     tag = "media",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Media id")),
+    params(
+        ("id" = String, Path, description = "Media id"),
+        ("If-Match" = String, Header, description = "The item's ETag, as the last read gave it"),
+    ),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not yours to delete", body = ProblemDetails, content_type = "application/problem+json"),
@@ -619,15 +625,24 @@ pub async fn delete_media(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The stored file. Supports `Range` (206) and `If-None-Match` (304); cached for a year
-/// (the address is the content hash). Anything but images, audio and video is sent as an
-/// attachment under `Content-Security-Policy: sandbox`.
+/// The bytes of a stored file (its real type is in `Content-Type`).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct FileBytes(Vec<u8>);
+
+/// The stored file, with its real type in `Content-Type` (the item's `content_type`). Supports
+/// `Range` (206) and `If-None-Match` (304). Public files are cached five minutes by shared
+/// caches, then revalidated. Anything but images, audio and video is sent as an attachment
+/// under `Content-Security-Policy: sandbox`.
 #[utoipa::path(
     tag = "media",
     params(("id" = String, Path, description = "Media id")),
     responses(
-        (status = 200, description = "The bytes", content_type = "application/octet-stream"),
-        (status = 206, description = "The requested range"),
+        (status = 200, description = "The bytes", content_type = "application/octet-stream", body = FileBytes,
+            headers(("ETag" = String, description = "The SHA-256 of the bytes"), ("Content-Disposition" = String, description = "`inline` for images, audio and video, `attachment` otherwise, with the file name"))),
+        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = FileBytes,
+            headers(("Content-Range" = String, description = "Which bytes of the file"))),
         (status = 304, description = "Unchanged (`If-None-Match`)"),
         (status = 404, description = "No such item, or not public", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 416, description = "Range not satisfiable"),
@@ -651,8 +666,14 @@ pub async fn media_file(
         ("name" = String, Path, description = "Variant name, e.g. `w640.webp`"),
     ),
     responses(
-        (status = 200, description = "The bytes", content_type = "image/*"),
-        (status = 206, description = "The requested range"),
+        (status = 200, description = "The bytes: `w….jpg` is JPEG, `w….webp` WebP", content(
+            (FileBytes = "image/jpeg"),
+            (FileBytes = "image/webp"),
+        ), headers(("ETag" = String, description = "The SHA-256 of the bytes"))),
+        (status = 206, description = "The requested range", content(
+            (FileBytes = "image/jpeg"),
+            (FileBytes = "image/webp"),
+        )),
         (status = 304, description = "Unchanged (`If-None-Match`)"),
         (status = 404, description = "No such item or variant, or not public", body = ProblemDetails, content_type = "application/problem+json"),
     )

@@ -460,7 +460,8 @@ pub fn require_alt_text(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()
                 missing.join(", ")
             ),
         ),
-    ))
+    )
+    .with_media_ids(missing))
 }
 
 /// Removes stored files no item or variant refers to, last used longer than `min_age` ago (so
