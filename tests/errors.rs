@@ -610,3 +610,85 @@ async fn the_docs_page_calls_nothing_outside() {
         );
     }
 }
+
+#[tokio::test]
+async fn null_is_honoured_where_the_spec_allows_it_and_refused_elsewhere() {
+    // A `null` the spec does not allow must not be read as "leave it as it is".
+    let app = spawn_app().await;
+    let chief = app.staff("editor_in_chief").await;
+    let spec: serde_json::Value = serde_json::from_str(&ttdt::startup::spec_json()).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    let mut checked = 0;
+    for (method, path, content_type) in body_operations() {
+        if content_type != "application/json" {
+            continue;
+        }
+        let template = spec["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(t, _)| {
+                t.split('/').count() == path.split('/').count()
+                    && t.split('/')
+                        .zip(path.split('/'))
+                        .all(|(a, b)| a == b || a.starts_with('{'))
+            })
+            .unwrap()
+            .1;
+        let op = &template[method.as_str().to_lowercase()];
+        let body = &op["requestBody"]["content"]["application/json"]["schema"];
+        // An optional body is `oneOf` the request and null.
+        let schema_ref = body["$ref"]
+            .as_str()
+            .or_else(|| body["oneOf"][0]["$ref"].as_str())
+            .unwrap();
+        let schema = &schemas[schema_ref.rsplit('/').next().unwrap()];
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        for (name, prop) in schema["properties"].as_object().unwrap() {
+            let nullable = prop["type"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| t == "null"))
+                || prop["oneOf"]
+                    .as_array()
+                    .is_some_and(|o| o.iter().any(|s| s["type"] == "null"));
+            if nullable || required.contains(&name.as_str()) {
+                continue;
+            }
+            let r = app
+                .call_with(
+                    method.clone(),
+                    &path,
+                    Some(&chief.token),
+                    Some(json!({ name: null })),
+                    &[("If-Match", "\"v1\"")],
+                )
+                .await;
+            assert_eq!(
+                r.status, 400,
+                "{method} {path} {{\"{name}\": null}}: {}",
+                r.text
+            );
+            r.problem(400, "malformed_json");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 25, "{checked}");
+    // And a step's optional body may be `null` itself, as the spec says.
+    let news = app.category("Tin tức", "news").await;
+    let d = app
+        .create_article(&chief.token, &news, "Thông báo", json!({}))
+        .await;
+    let r = app
+        .call_with(
+            Method::POST,
+            &format!("/api/v1/articles/{}/submit", d.id),
+            Some(&chief.token),
+            Some(serde_json::Value::Null),
+            &[("If-Match", &d.etag)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}

@@ -197,22 +197,24 @@ pub struct CreateArticleRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateArticleRequest {
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(nullable = false, min_length = 1, max_length = 300)]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(max = 2000), custom(function = "no_nul"))]
-    #[schema(max_length = 2000)]
+    #[schema(nullable = false, max_length = 2000)]
     pub summary: Option<String>,
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(max = 500000), custom(function = "no_nul"))]
-    #[schema(max_length = 500000)]
+    #[schema(nullable = false, max_length = 500000)]
     pub body: Option<String>,
+    #[serde(default, deserialize_with = "super::body::present")]
+    #[schema(nullable = false)]
     pub category_id: Option<String>,
     #[serde(default, deserialize_with = "nfc_tags_opt")]
     #[validate(custom(function = "valid_tags"))]
-    #[schema(max_items = 20)]
+    #[schema(nullable = false, max_items = 20)]
     pub tags: Option<Vec<String>>,
     /// `null` removes the cover.
     #[serde(default, deserialize_with = "nfc::nullable")]
@@ -222,9 +224,14 @@ pub struct UpdateArticleRequest {
     #[serde(default, deserialize_with = "nullable_date")]
     #[schema(value_type = Option<NaiveDate>)]
     pub event_date: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
-    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nfc::string")]
     #[validate(length(max = 500), custom(function = "no_nul"))]

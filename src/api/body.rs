@@ -38,7 +38,7 @@ impl<T> std::ops::Deref for JsonBody<T> {
 }
 
 /// A JSON body that may be left out entirely (workflow steps without a comment): an empty
-/// body is `T::default()`; anything else is read as [`JsonBody`].
+/// body, or `null`, is `T::default()`; anything else is read as [`JsonBody`].
 #[derive(Debug)]
 pub struct OptionalJsonBody<T>(pub T);
 
@@ -63,7 +63,8 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
         let (content_type, body) = read(req, payload);
         Box::pin(async move {
             let bytes = body.await?;
-            if bytes.iter().all(u8::is_ascii_whitespace) {
+            // No body, or `null` (which the spec allows), is the default.
+            if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
                 return Ok(OptionalJsonBody(T::default()));
             }
             content_type?;
@@ -86,6 +87,15 @@ fn read(
         declared?;
         read_limited(payload).await
     })
+}
+
+/// A field that may be left out but not sent as `null`: absent → `None` (with
+/// `#[serde(default)]`), `null` → 400 `malformed_json`, instead of a `null` silently read as
+/// "leave it as it is".
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 pub fn payload_too_large() -> ApiError {

@@ -107,22 +107,32 @@ pub struct CreateCategoryRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCategoryRequest {
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
-    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
     pub slug: Option<String>,
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(max = 2000), custom(function = "no_nul"))]
-    #[schema(max_length = 2000)]
+    #[schema(nullable = false, max_length = 2000)]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "super::body::present")]
+    #[schema(nullable = false)]
     pub kind: Option<CategoryKind>,
+    #[serde(default, deserialize_with = "super::body::present")]
+    #[schema(nullable = false)]
     pub retention_class: Option<RetentionClass>,
     #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
+    #[schema(nullable = false, minimum = 1, maximum = 5)]
+    #[serde(default, deserialize_with = "super::body::present")]
     pub retention_years: Option<i32>,
 }
 

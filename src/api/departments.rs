@@ -79,9 +79,9 @@ pub struct CreateDepartmentRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDepartmentRequest {
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// `null` removes the address.
     #[serde(default, deserialize_with = "nfc::nullable")]

@@ -521,25 +521,26 @@ pub async fn get_media(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMediaRequest {
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(max = 300), custom(function = "no_nul"))]
-    #[schema(max_length = 300)]
+    #[schema(nullable = false, max_length = 300)]
     pub title: Option<String>,
     /// May not be emptied while content uses the image (409 `alt_text_in_use`).
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(max = 1000), custom(function = "no_nul"))]
-    #[schema(max_length = 1000)]
+    #[schema(nullable = false, max_length = 1000)]
     pub alt_text: Option<String>,
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(max = 2000), custom(function = "no_nul"))]
-    #[schema(max_length = 2000)]
+    #[schema(nullable = false, max_length = 2000)]
     pub caption: Option<String>,
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(max = 200), custom(function = "no_nul"))]
-    #[schema(max_length = 200)]
+    #[schema(nullable = false, max_length = 200)]
     pub author: Option<String>,
     #[validate(range(min = 0, max = 86400))]
-    #[schema(minimum = 0, maximum = 86400)]
+    #[schema(nullable = false, minimum = 0, maximum = 86400)]
+    #[serde(default, deserialize_with = "super::body::present")]
     pub duration_seconds: Option<i32>,
 }
 

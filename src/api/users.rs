@@ -109,16 +109,22 @@ pub struct CreateUserRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
-    #[serde(default, deserialize_with = "nfc::option")]
+    #[serde(default, deserialize_with = "nfc::present")]
     #[validate(length(min = 1, max = 200), custom(function = "no_nul"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
+    #[serde(default, deserialize_with = "super::body::present")]
+    #[schema(nullable = false)]
     pub role: Option<Role>,
     /// `null` removes the department.
     #[serde(default, deserialize_with = "nfc::nullable")]
     #[schema(value_type = Option<String>)]
     pub department_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::body::present")]
+    #[schema(nullable = false)]
     pub category_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "super::body::present")]
+    #[schema(nullable = false)]
     pub disabled: Option<bool>,
 }
 

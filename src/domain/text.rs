@@ -84,6 +84,12 @@ pub mod nfc {
         Ok(Option::<String>::deserialize(d)?.map(|s| super::clean(&s)))
     }
 
+    /// A field that may be left out but not sent as `null` (a change that cannot clear it):
+    /// absent → `None` (leave as is, by `#[serde(default)]`), `null` → an error.
+    pub fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Some(super::clean(&String::deserialize(d)?)))
+    }
+
     /// `Option<Option<String>>`: absent → `None` (leave as is), `null` → `Some(None)` (clear).
     pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
         Ok(Some(
