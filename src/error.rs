@@ -12,6 +12,74 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// Every top-level problem `code` the API answers with (the `ProblemDetails.code` enum in the
+/// spec; docs/api-conventions.md lists them by status). Field codes inside `errors` are not
+/// here: they are open-ended.
+pub const PROBLEM_CODES: &[&str] = &[
+    // 400
+    "bad_request",
+    "malformed_json",
+    "malformed_body",
+    "malformed_multipart",
+    "invalid_query",
+    "invalid_path",
+    "invalid_cursor",
+    "invalid_limit",
+    // 401
+    "authentication_required",
+    "invalid_token",
+    "invalid_credentials",
+    "invalid_refresh_token",
+    // 403
+    "forbidden",
+    "own_account",
+    // 404, 405, 408
+    "not_found",
+    "method_not_allowed",
+    "request_timeout",
+    // 409
+    "already_exists",
+    "in_use",
+    "email_taken",
+    "slug_taken",
+    "name_taken",
+    "category_in_use",
+    "department_in_use",
+    "last_principal",
+    "not_a_deputy",
+    "invalid_transition",
+    "media_in_use",
+    "alt_text_in_use",
+    // 412, 428
+    "precondition_failed",
+    "precondition_required",
+    // 413, 415, 431
+    "payload_too_large",
+    "file_too_large",
+    "unsupported_media_type",
+    "multipart_required",
+    "unsupported_type",
+    "markup_not_allowed",
+    "executable_not_allowed",
+    "macros_not_allowed",
+    "type_mismatch",
+    "headers_too_large",
+    // 422
+    "validation_failed",
+    "legacy_vietnamese_encoding",
+    "alt_text_required",
+    "empty_file",
+    "corrupt_file",
+    "image_too_large",
+    "archive_bomb",
+    // 429, 5xx
+    "rate_limited",
+    "internal_error",
+    "service_unavailable",
+    "migrations_pending",
+    "insufficient_storage",
+];
+
 /// A message in both languages the API speaks.
 #[derive(Debug, Clone)]
 pub struct Text {

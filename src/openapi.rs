@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Spec, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::{FieldProblem, ProblemDetails};
+use crate::error::{FieldProblem, PROBLEM_CODES, ProblemDetails};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -52,43 +52,145 @@ impl Modify for BearerScheme {
     }
 }
 
-/// Gives every operation a `default` problem response, and a 401 where a token is required,
-/// so clients can rely on the error shape everywhere.
+/// Resources whose answers carry their version as the `ETag`, reads and writes alike.
+const VERSIONED: [&str; 2] = ["ArticleResponse", "MediaResponse"];
+
+const ETAG: &str = "The representation's tag: send it back in `If-None-Match`, and for a versioned resource in `If-Match`";
+
+/// Completes what the handlers' annotations leave to the cross-cutting layers, so that every
+/// status and header the middleware can add is declared where it happens:
+/// - a `default` problem response everywhere, 401 where a token is required;
+/// - 503 (database away) everywhere, 507 (disk full) on every write;
+/// - 400/413/415 on every JSON body (the body extractor's answers);
+/// - `ETag` on every `GET` 200 and a 304 answer to `If-None-Match` (the ETag middleware);
+/// - `Location` on every 201 and 301;
+/// - the problem `code` as the enum of the codes the API answers with.
 pub fn complete(spec: &mut Spec) {
-    let problem = || {
-        ResponseBuilder::new().content(
-            "application/problem+json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("ProblemDetails")))
-                .build(),
-        )
+    use utoipa::openapi::{HttpMethod, RefOr, Response, header::HeaderBuilder};
+    let problem = |description: &str| -> RefOr<Response> {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ProblemDetails")))
+                    .build(),
+            )
+            .build()
+            .into()
+    };
+    let header = |description: &str| {
+        HeaderBuilder::new()
+            .schema(Some(
+                utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String),
+            ))
+            .description(Some(description))
+            .build()
     };
     for item in spec.paths.paths.values_mut() {
         let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
+            (HttpMethod::Get, &mut item.get),
+            (HttpMethod::Put, &mut item.put),
+            (HttpMethod::Post, &mut item.post),
+            (HttpMethod::Delete, &mut item.delete),
+            (HttpMethod::Patch, &mut item.patch),
         ];
-        for op in operations.into_iter().flatten() {
+        for (method, op) in operations {
+            let Some(op) = op else { continue };
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let json_body = op.request_body.as_ref().is_some_and(
+                |b| matches!(b, RefOr::T(b) if b.content.contains_key("application/json")),
+            );
             let responses = &mut op.responses.responses;
-            if secured && !responses.contains_key("401") {
-                responses.insert(
-                    "401".into(),
-                    problem()
-                        .description("Missing, invalid, expired or revoked access token")
-                        .build()
-                        .into(),
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.into())
+                    .or_insert_with(|| problem(description));
+            };
+            if secured {
+                add("401", "Missing, invalid, expired or revoked access token");
+            }
+            add(
+                "400",
+                if json_body {
+                    "The request cannot be read: path, query, cursor or limit (`invalid_path`, `invalid_query`, `invalid_cursor`, `invalid_limit`), or a body that is not JSON, or has a `null` or a field it may not (`malformed_json`)"
+                } else {
+                    "The request cannot be read: path, query, cursor or limit (`invalid_path`, `invalid_query`, `invalid_cursor`, `invalid_limit`)"
+                },
+            );
+            add(
+                "503",
+                "The database is unreachable or not ready (`service_unavailable`); see `Retry-After`",
+            );
+            if method != HttpMethod::Get {
+                add(
+                    "507",
+                    "The server's disk is full (`insufficient_storage`); nothing was written; see `Retry-After`",
                 );
             }
-            responses.entry("default".into()).or_insert_with(|| {
-                problem()
-                    .description("An error, as RFC 9457 problem details")
-                    .build()
-                    .into()
-            });
+            if json_body {
+                add("413", "The body is over 2 MiB (`payload_too_large`)");
+                add(
+                    "415",
+                    "The body is not `application/json` (`unsupported_media_type`)",
+                );
+                add(
+                    "422",
+                    "Invalid fields (`validation_failed`, with `errors`; e.g. NUL in any text)",
+                );
+            }
+            add("default", "An error, as RFC 9457 problem details");
+            for (status, response) in responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                let versioned = response.content.values().any(|c| {
+                    matches!(c, RefOr::T(c) if matches!(&c.schema, Some(RefOr::Ref(r))
+                        if VERSIONED.iter().any(|v| r.ref_location.ends_with(&format!("/{v}")))))
+                });
+                let mut names = Vec::new();
+                match (method == HttpMethod::Get, status.as_str()) {
+                    (true, "200" | "304") => names.push(("ETag", ETAG)),
+                    (_, "201") => names.push(("Location", "The URL of the new item")),
+                    (_, "301" | "308") => names.push(("Location", "Where it is now")),
+                    _ => {}
+                }
+                if versioned && matches!(status.as_str(), "200" | "201") {
+                    names.push(("ETag", ETAG));
+                }
+                for (name, description) in names {
+                    if !response
+                        .headers
+                        .keys()
+                        .any(|h| h.eq_ignore_ascii_case(name))
+                    {
+                        response
+                            .headers
+                            .insert(name.into(), header(description).into());
+                    }
+                }
+            }
+            if method == HttpMethod::Get && responses.contains_key("200") {
+                responses.entry("304".into()).or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description("Not modified: the `If-None-Match` tag is current")
+                        .header("ETag", header(ETAG))
+                        .build()
+                        .into()
+                });
+            }
         }
+    }
+    let codes = PROBLEM_CODES
+        .iter()
+        .map(|c| serde_json::json!(c))
+        .collect::<Vec<_>>();
+    if let Some(components) = spec.components.as_mut()
+        && let Some(RefOr::T(utoipa::openapi::Schema::Object(problem))) =
+            components.schemas.get_mut("ProblemDetails")
+        && let Some(RefOr::T(utoipa::openapi::Schema::Object(code))) =
+            problem.properties.get_mut("code")
+    {
+        code.enum_values = Some(codes);
     }
 }

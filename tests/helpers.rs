@@ -316,6 +316,7 @@ impl TestApp {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Resp {
+        let req_method = method.clone();
         let mut req = self
             .client
             .request(method, format!("{}{}", self.address, path));
@@ -328,7 +329,9 @@ impl TestApp {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        Resp::read(req.send().await.expect("request sent")).await
+        let resp = Resp::read(req.send().await.expect("request sent")).await;
+        conforms_to_spec(&method_name(&req_method), path, &resp);
+        resp
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
@@ -555,5 +558,64 @@ impl TestApp {
             let r = self.step(chief, id, &etag, action, None).await;
             assert_eq!(r.status, 200, "{action}: {}", r.text);
         }
+    }
+}
+
+fn method_name(m: &Method) -> String {
+    m.as_str().to_ascii_lowercase()
+}
+
+/// The spec the code generates, parsed once.
+fn spec() -> &'static Value {
+    static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| serde_json::from_str(&ttdt::startup::spec_json()).unwrap())
+}
+
+/// Every answer a test sees through `call` must be one the spec declares for its operation:
+/// its status (not merely `default`), the `ETag` and `Location` headers it carries, and for a
+/// problem a `code` of the spec's enum. A path or method the spec does not know (a 404 or 405
+/// on purpose) is not checked.
+pub fn conforms_to_spec(method: &str, path: &str, resp: &Resp) {
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    let op = spec()["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(t, _)| {
+            let t: Vec<&str> = t.split('/').collect();
+            t.len() == segments.len()
+                && t.iter()
+                    .zip(&segments)
+                    .all(|(a, b)| a == b || (a.starts_with('{') && !b.is_empty()))
+        })
+        // The template with the most literal segments is the route that answered.
+        .max_by_key(|(t, _)| t.split('/').filter(|s| !s.starts_with('{')).count())
+        .and_then(|(_, item)| item.get(method));
+    let Some(op) = op else { return };
+    let status = resp.status.as_u16().to_string();
+    let declared = &op["responses"][&status];
+    assert!(
+        declared.is_object(),
+        "{method} {path} answered {status}, which the spec does not declare for it: {}",
+        resp.text
+    );
+    for header in ["etag", "location"] {
+        if resp.headers.contains_key(header) {
+            let listed = declared["headers"]
+                .as_object()
+                .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case(header)));
+            assert!(
+                listed,
+                "{method} {path} {status} sends {header}, undeclared in the spec"
+            );
+        }
+    }
+    if resp.header("content-type") == Some("application/problem+json") {
+        let code = resp.body["code"].as_str().unwrap_or_default();
+        assert!(
+            ttdt::error::PROBLEM_CODES.contains(&code),
+            "{method} {path}: problem code {code:?} is not in the spec's enum"
+        );
     }
 }

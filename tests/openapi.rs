@@ -59,6 +59,12 @@ fn every_operation_is_documented_with_problems_and_security() {
             if secured {
                 assert!(responses.contains_key("401"), "{at}: secured but no 401");
             }
+            if path.contains('{') {
+                assert!(responses.contains_key("404"), "{at}: takes an id but no 404");
+            }
+            for status in ["400", "503"] {
+                assert!(responses.contains_key(status), "{at}: no {status}");
+            }
         }
     }
     let count = operation_ids.len();
@@ -100,4 +106,218 @@ async fn swagger_ui_is_served_without_internet() {
     assert!(bundle.text.len() > 100_000, "the vendored bundle is served");
     let init = app.get("/docs/swagger-initializer.js", None).await;
     assert!(init.text.contains("/api/v1/openapi.json"), "{}", init.text);
+}
+
+/// Every schema in the spec says what it is (a type, a reference, a composition, an enum), so
+/// generated clients get types, not `unknown`; returns the places that do not.
+fn untyped_schemas(schema: &Value, at: &str, found: &mut Vec<String>) {
+    let Some(object) = schema.as_object() else {
+        return;
+    };
+    let typed = ["type", "$ref", "oneOf", "anyOf", "allOf", "enum", "const"]
+        .iter()
+        .any(|k| object.contains_key(*k));
+    if !typed {
+        found.push(at.to_owned());
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(inner) = object.get(key).filter(|v| v.is_object()) {
+            untyped_schemas(inner, &format!("{at}.{key}"), found);
+        }
+    }
+    for key in ["oneOf", "anyOf", "allOf", "prefixItems"] {
+        for (i, inner) in object
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            untyped_schemas(inner, &format!("{at}.{key}[{i}]"), found);
+        }
+    }
+    for (name, inner) in object
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        untyped_schemas(inner, &format!("{at}.{name}"), found);
+    }
+}
+
+/// Every `schema` under a parameter, a body, a response or a header.
+fn operation_schemas(value: &Value, at: &str, out: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(object) => {
+            for (key, inner) in object {
+                let here = format!("{at}/{key}");
+                if key == "schema" {
+                    out.push((here, inner.clone()));
+                } else {
+                    operation_schemas(inner, &here, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                operation_schemas(inner, &format!("{at}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_spec_is_typed_throughout() {
+    let spec: Value = serde_json::from_str(&ttdt::startup::spec_json()).unwrap();
+    let mut untyped = Vec::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        untyped_schemas(schema, name, &mut untyped);
+    }
+    let mut inline = Vec::new();
+    operation_schemas(&spec["paths"], "paths", &mut inline);
+    assert!(inline.len() > 100, "the walk finds the operations' schemas");
+    for (at, schema) in &inline {
+        untyped_schemas(schema, at, &mut untyped);
+    }
+    assert!(untyped.is_empty(), "schemas without a type: {untyped:#?}");
+
+    // Every tag an operation uses is declared, with a description.
+    let declared: Vec<&str> = spec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            assert!(
+                t["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "tag {t} has no description"
+            );
+            t["name"].as_str().unwrap()
+        })
+        .collect();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for tag in op["tags"].as_array().unwrap() {
+                let tag = tag.as_str().unwrap();
+                assert!(
+                    declared.contains(&tag),
+                    "{method} {path}: tag {tag} undeclared"
+                );
+            }
+        }
+    }
+
+    // The problem code and the history entries are enums a client can switch on.
+    let schemas = &spec["components"]["schemas"];
+    let codes = schemas["ProblemDetails"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("ProblemDetails.code is an enum");
+    for code in [
+        "validation_failed",
+        "not_found",
+        "precondition_failed",
+        "insufficient_storage",
+    ] {
+        assert!(codes.iter().any(|c| c == code), "{code} is in the enum");
+    }
+    let history = ["TransitionResponse", "Transition", "Status", "StepActor"]
+        .map(|name| serde_json::to_string(&schemas[name]).unwrap())
+        .join(" ");
+    for needle in [
+        "\"submit\"",
+        "\"published\"",
+        "\"scheduler\"",
+        "\"editor_in_chief\"",
+    ] {
+        assert!(
+            history.contains(needle),
+            "history entries name {needle}: {history}"
+        );
+    }
+}
+
+/// The first string literal after `pos` in `text`, if only blanks (and, for `ApiError::new`,
+/// a `StatusCode::…,` argument) come before it.
+fn literal_after(text: &str, pos: usize) -> Option<&str> {
+    let mut rest = text[pos..].trim_start();
+    if let Some(after) = rest.strip_prefix("StatusCode::") {
+        rest = after.split_once(',')?.1.trim_start();
+    }
+    let rest = rest.strip_prefix('"')?;
+    rest.split_once('"').map(|(code, _)| code)
+}
+
+fn rust_sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+}
+
+#[test]
+fn every_problem_code_is_in_the_spec_enum_and_documented() {
+    let codes = ttdt::error::PROBLEM_CODES;
+    let mut sources = Vec::new();
+    rust_sources(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut sources,
+    );
+    // Every constructor that takes a top-level code as its first string.
+    let constructors = [
+        "ApiError::new(",
+        "ApiError::bad_request(",
+        "ApiError::unauthorized(",
+        "ApiError::forbidden_because(",
+        "ApiError::conflict(",
+        "ApiError::unprocessable(",
+        "ApiError::unsupported_media_type(",
+        "ApiError::payload_too_large(",
+        "Self::conflict(",
+        "Self::bad_request(",
+        "Self::unprocessable(",
+        ".with_code(",
+    ];
+    let mut seen = 0;
+    for (file, text) in &sources {
+        for constructor in constructors {
+            for (pos, _) in text.match_indices(constructor) {
+                let Some(code) = literal_after(text, pos + constructor.len()) else {
+                    continue;
+                };
+                seen += 1;
+                assert!(
+                    codes.contains(&code),
+                    "{file}: code {code:?} is not in error::PROBLEM_CODES (the spec's enum)"
+                );
+            }
+        }
+    }
+    assert!(seen > 30, "the scan finds the codes in the source ({seen})");
+
+    let conventions = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/api-conventions.md"
+    ))
+    .unwrap();
+    let table = conventions
+        .split("| Status | When | Codes |")
+        .nth(1)
+        .expect("docs/api-conventions.md has the table of codes")
+        .split("\n\n")
+        .next()
+        .unwrap();
+    for code in codes {
+        assert!(
+            table.contains(&format!("`{code}`")),
+            "{code} is not in docs/api-conventions.md's table of codes"
+        );
+    }
 }

@@ -487,6 +487,7 @@ macro_rules! transition_endpoint {
                 (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible from the current status (`invalid_transition`)", body = ProblemDetails, content_type = "application/problem+json"),
                 (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = "`validation_failed`: a review decision without a `comment` (field code `required`), `publish_at` on another step (`only_for_publish`); or, on publish, `alt_text_required` naming the images in `media_ids`", body = ProblemDetails, content_type = "application/problem+json"),
                 (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
             )
         )]
@@ -688,9 +689,36 @@ pub struct DiffQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldChange {
+    /// `title`, `summary`, `slug`, `category_id`, `tags`, `cover_media_id` or `event_date`.
     pub field: String,
-    pub from: serde_json::Value,
-    pub to: serde_json::Value,
+    #[schema(required = true)]
+    pub from: Option<FieldValue>,
+    #[schema(required = true)]
+    pub to: Option<FieldValue>,
+}
+
+/// A field's value in a diff: text (a title, a slug, an id, a date) or a list (the tags);
+/// `null` for a field that was empty.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl FieldValue {
+    fn of(value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::String(s) => Some(Self::Text(s.clone())),
+            serde_json::Value::Array(items) => Some(Self::List(
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect(),
+            )),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -748,8 +776,8 @@ pub async fn diff_revisions(
     .filter(|f| va[f] != vb[f])
     .map(|f| FieldChange {
         field: f.to_owned(),
-        from: va[f].clone(),
-        to: vb[f].clone(),
+        from: FieldValue::of(&va[f]),
+        to: FieldValue::of(&vb[f]),
     })
     .collect();
     let body_diff = if a.body == b.body {

@@ -327,6 +327,7 @@ pub async fn reset_user_password(
     responses(
         (status = 200, description = "The deputy's account", body = UserResponse),
         (status = 403, description = "Only the editor-in-chief delegates", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "The account is not a deputy editor (`not_a_deputy`)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
