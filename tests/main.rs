@@ -15,5 +15,6 @@ mod media_memory;
 mod migrations;
 mod openapi;
 mod project;
+mod quickstart;
 mod storage;
 mod users;
