@@ -1401,3 +1401,36 @@ async fn temporaries_of_interrupted_uploads_are_removed_at_start_and_by_the_swee
     assert!(!killed.exists());
     assert!(in_progress.exists());
 }
+
+/// The `Content-Disposition` docs/media.md shows: a Vietnamese name as UTF-8 `filename*`
+/// (RFC 6266), its folded ASCII form as `filename` for old clients; documents as attachments.
+#[tokio::test]
+async fn files_are_served_with_the_documented_content_disposition() {
+    let app = spawn_app().await;
+    let writer = app.staff("contributor").await;
+    for (name, bytes, expected) in [
+        (
+            "Kế hoạch năm học.pdf",
+            PDF.to_vec(),
+            "attachment; filename=\"Ke hoach nam hoc.pdf\"; filename*=UTF-8''K%E1%BA%BF%20ho%E1%BA%A1ch%20n%C4%83m%20h%E1%BB%8Dc.pdf",
+        ),
+        (
+            "khai-giang.jpg",
+            jpeg(32, 32),
+            "inline; filename=\"khai-giang.jpg\"; filename*=UTF-8''khai%2Dgiang.jpg",
+        ),
+    ] {
+        let r = upload(&app, Some(&writer.token), &[file(name, None, bytes)]).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.body["id"].as_str().unwrap();
+        let (status, headers, _) = fetch(
+            &app,
+            &format!("/api/v1/media/{id}/file"),
+            Some(&writer.token),
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(headers["content-disposition"], expected, "{name}");
+    }
+}

@@ -60,7 +60,10 @@ fn every_operation_is_documented_with_problems_and_security() {
                 assert!(responses.contains_key("401"), "{at}: secured but no 401");
             }
             if path.contains('{') {
-                assert!(responses.contains_key("404"), "{at}: takes an id but no 404");
+                assert!(
+                    responses.contains_key("404"),
+                    "{at}: takes an id but no 404"
+                );
             }
             for status in ["400", "503"] {
                 assert!(responses.contains_key(status), "{at}: no {status}");

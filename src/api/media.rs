@@ -762,7 +762,7 @@ async fn serve(
 
 /// `filename*` in UTF-8, and an ASCII `filename` for old clients.
 fn filename_params(name: &str) -> Vec<DispositionParam> {
-    let ascii: String = crate::domain::vietnamese::fold(name)
+    let ascii: String = crate::domain::vietnamese::unmark(name)
         .chars()
         .map(|c| {
             if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {

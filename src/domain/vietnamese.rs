@@ -15,19 +15,35 @@ pub fn fold(s: &str) -> String {
 }
 
 pub fn fold_char(c: char) -> char {
-    if c == 'đ' || c == 'Đ' {
-        return 'd';
+    let base = unmark_char(c);
+    if base.is_ascii() {
+        base.to_ascii_lowercase()
+    } else {
+        base.to_lowercase().next().unwrap_or(base)
     }
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
-    let mut base = c;
-    decompose_canonical(c, |d| {
-        if base == c {
-            base = d;
+}
+
+/// The text without its diacritics, case kept (`Kế hoạch` → `Ke hoach`): for an ASCII
+/// rendering, such as a download's fallback file name.
+pub fn unmark(s: &str) -> String {
+    s.chars().map(unmark_char).collect()
+}
+
+fn unmark_char(c: char) -> char {
+    match c {
+        'đ' => 'd',
+        'Đ' => 'D',
+        c if c.is_ascii() => c,
+        c => {
+            let mut base = c;
+            decompose_canonical(c, |d| {
+                if base == c {
+                    base = d;
+                }
+            });
+            base
         }
-    });
-    base.to_lowercase().next().unwrap_or(base)
+    }
 }
 
 /// TCVN3 (ABC, TCVN 5712:1993) bytes 0xA1–0xFE, as their Windows-1252 characters, and the
@@ -377,6 +393,13 @@ mod tests {
         assert_eq!(fold("Mường Mươn, ĐIỆN BIÊN"), "muong muon, dien bien");
         let s = "Trường Tiểu học";
         assert_eq!(fold(s).chars().count(), s.chars().count());
+    }
+
+    #[test]
+    fn unmarking_keeps_case() {
+        assert_eq!(unmark("Kế hoạch năm học"), "Ke hoach nam hoc");
+        assert_eq!(unmark("ĐIỆN BIÊN, Đà Lạt"), "DIEN BIEN, Da Lat");
+        assert_eq!(unmark("Zoë Müller 李"), "Zoe Muller 李");
     }
 
     #[test]
