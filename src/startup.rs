@@ -370,10 +370,15 @@ fn storage_dirs(settings: &Settings) -> Vec<std::path::PathBuf> {
     dirs
 }
 
-/// Brings the database up to date on one direct connection: migrations, then the first
-/// principal if asked for.
+/// Brings the database up to date on one direct connection: migrations, the search index of
+/// rows indexed by older rules, then the first principal if asked for.
 fn prepare_database(settings: &Settings) -> Result<(), String> {
     let mut conn = open_connection(settings)?;
+    let rebuilt = crate::services::public_articles::reindex(&mut conn)
+        .map_err(|e| format!("cannot rebuild the search index: {e}"))?;
+    if rebuilt > 0 {
+        log::info!("search index rebuilt for {rebuilt} published items");
+    }
     bootstrap_principal(&mut conn, settings)
 }
 

@@ -1335,3 +1335,109 @@ async fn revisions_and_history_page_like_every_list_and_say_what_they_are() {
     .await
     .problem(400, "invalid_cursor");
 }
+
+/// Every text field is checked, tags and short strings too, a legacy fragment inside Unicode
+/// text is caught, and other languages' names always pass.
+#[tokio::test]
+async fn every_text_field_is_checked_for_legacy_text_and_foreign_names_pass() {
+    let b = board().await;
+    let app = &b.app;
+    let chief = &b.chief.token;
+    let principal = app.principal_token.clone();
+    let mixed = "Trường Tiểu học Mường Mươn – Th«ng b¸o tuyÓn sinh";
+    let refused = [
+        (
+            "/api/v1/articles",
+            b.writer.token.clone(),
+            json!({"title": "Tin mới", "category_id": b.news, "tags": ["Tin tức", "häc"]}),
+            "tags[1]",
+        ),
+        (
+            "/api/v1/articles",
+            b.writer.token.clone(),
+            json!({"title": mixed, "category_id": b.news}),
+            "title",
+        ),
+        (
+            "/api/v1/categories",
+            chief.clone(),
+            json!({"name": "Th«ng b¸o", "kind": "news"}),
+            "name",
+        ),
+        (
+            "/api/v1/categories",
+            chief.clone(),
+            json!({"name": "Thông báo", "kind": "news", "description": "Tin tøc"}),
+            "description",
+        ),
+        (
+            "/api/v1/departments",
+            principal.clone(),
+            json!({"name": "Tæ chuyªn m«n"}),
+            "name",
+        ),
+        (
+            "/api/v1/users",
+            principal.clone(),
+            json!({"email": "a@truong.edu.vn", "display_name": "Lß V¨n Minh",
+                   "password": STAFF_PASSWORD, "role": "contributor"}),
+            "display_name",
+        ),
+    ];
+    for (path, token, body, field) in refused {
+        let r = app.post(path, Some(&token), body.clone()).await;
+        r.problem(422, "legacy_vietnamese_encoding");
+        assert_eq!(
+            r.field_errors(),
+            [format!("{field}:legacy_vietnamese_encoding")],
+            "{body}"
+        );
+    }
+    assert_eq!(
+        app.get("/api/v1/editorial/articles", Some(chief))
+            .await
+            .body["items"],
+        json!([])
+    );
+
+    // Names from other languages are never refused.
+    let a = app
+        .create_article(
+            &b.writer.token,
+            &b.news,
+            "Thầy Jürgen Müller và cô Søren Ødegård thăm trường",
+            json!({"summary": "François, Zoë và Björk", "tags": ["Müller", "Ødegård", "Çelik"]}),
+        )
+        .await;
+    assert_eq!(a.slug, "thay-jurgen-muller-va-co-soren-odegard-tham-truong");
+    let r = app
+        .post(
+            "/api/v1/users",
+            Some(&principal),
+            json!({"email": "gv@truong.edu.vn", "display_name": "Åse Ærø-Müller",
+                   "password": STAFF_PASSWORD, "role": "contributor"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    // Told an encoding, the converter leaves Unicode text as it is.
+    for (text, from) in [
+        ("Cà phê và bánh mì", "tcvn3"),
+        ("Jürgen Müller", "vni"),
+        (mixed, "tcvn3"),
+    ] {
+        let c = app
+            .post(
+                "/api/v1/text/convert-legacy",
+                Some(chief),
+                json!({"text": text, "from": from}),
+            )
+            .await;
+        let expected = if text == mixed {
+            "Trường Tiểu học Mường Mươn – Thông báo tuyển sinh"
+        } else {
+            text
+        };
+        assert_eq!(c.body["text"], expected, "{text}");
+    }
+}

@@ -16,6 +16,13 @@ pub const PRINCIPAL_EMAIL: &str = "hieutruong@ths01muongmuon.edu.vn";
 pub const PRINCIPAL_PASSWORD: &str = "Phạm Thị Ngân 2024";
 pub const STAFF_PASSWORD: &str = "Bảng tin trường 2024";
 
+/// The PostgreSQL server the suite runs on, if it does (TEST_DATABASE_URL).
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
 /// A fresh database for one test, removed when the test ends.
 pub enum TestDb {
     /// The directory is removed when dropped.
@@ -27,28 +34,30 @@ pub enum TestDb {
 }
 
 impl TestDb {
+    /// On the backend the suite runs on: PostgreSQL when TEST_DATABASE_URL is set.
     pub fn create() -> (Self, String) {
-        match std::env::var("TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
-            None => {
-                let dir = tempfile::tempdir().expect("temporary directory");
-                let url = format!("sqlite://{}/ttdt.db", dir.path().display());
-                (TestDb::Sqlite(dir), url)
-            }
-            Some(admin_url) => {
-                let name = format!("ttdt_test_{}", uuid::Uuid::now_v7().simple());
-                let mut conn = diesel::PgConnection::establish(&admin_url)
-                    .expect("TEST_DATABASE_URL must name a reachable PostgreSQL database");
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .expect("create test database");
-                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
-                url.set_path(&name);
-                (TestDb::Postgres { admin_url, name }, url.to_string())
-            }
+        match postgres_admin_url() {
+            None => Self::sqlite(),
+            Some(admin_url) => Self::postgres(admin_url),
         }
+    }
+
+    pub fn sqlite() -> (Self, String) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}/ttdt.db", dir.path().display());
+        (TestDb::Sqlite(dir), url)
+    }
+
+    fn postgres(admin_url: String) -> (Self, String) {
+        let name = format!("ttdt_test_{}", uuid::Uuid::now_v7().simple());
+        let mut conn = diesel::PgConnection::establish(&admin_url)
+            .expect("TEST_DATABASE_URL must name a reachable PostgreSQL database");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create test database");
+        let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+        url.set_path(&name);
+        (TestDb::Postgres { admin_url, name }, url.to_string())
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -164,7 +173,21 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
 
 /// Starts the app without logging in (its database may not answer yet).
 pub async fn start_app(vars: &[(&str, &str)]) -> TestApp {
-    let (db, database_url) = TestDb::create();
+    start_app_on(TestDb::create(), vars).await
+}
+
+/// Starts the app on SQLite whatever the suite runs on, logged in as the principal: to
+/// compare the two backends.
+pub async fn spawn_app_on_sqlite() -> TestApp {
+    let mut app = start_app_on(TestDb::sqlite(), &[]).await;
+    app.principal_token = app.login_ok(PRINCIPAL_EMAIL, PRINCIPAL_PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app
+}
+
+async fn start_app_on((db, database_url): (TestDb, String), vars: &[(&str, &str)]) -> TestApp {
     let data_dir = tempfile::tempdir().expect("data dir");
     let mut env: HashMap<String, String> = [
         ("TTDT_DATABASE_URL", database_url.as_str()),

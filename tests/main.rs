@@ -16,5 +16,6 @@ mod migrations;
 mod openapi;
 mod project;
 mod quickstart;
+mod search;
 mod storage;
 mod users;

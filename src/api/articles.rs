@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::services::AuditContext;
 use crate::services::Lookup;
 use crate::services::articles::{self, ArticleFields, ArticlePatch, StaffFilter};
+use crate::services::encoding;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -388,11 +389,12 @@ pub async fn create_article(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
-    articles::check_encoding(&[
-        ("title", &body.title),
-        ("summary", &body.summary),
-        ("body", &body.body),
-    ])?;
+    encoding::Fields::default()
+        .text("title", &body.title)
+        .text("summary", &body.summary)
+        .text("body", &body.body)
+        .list("tags", &body.tags)
+        .check()?;
     let fields = ArticleFields {
         title: body.title,
         summary: body.summary,
@@ -445,11 +447,12 @@ pub async fn update_article(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
-    articles::check_sent_encoding(&[
-        ("title", &body.title),
-        ("summary", &body.summary),
-        ("body", &body.body),
-    ])?;
+    encoding::Fields::default()
+        .sent("title", &body.title)
+        .sent("summary", &body.summary)
+        .sent("body", &body.body)
+        .list("tags", body.tags.as_deref().unwrap_or_default())
+        .check()?;
     let patch = ArticlePatch {
         title: body.title,
         summary: body.summary,

@@ -224,6 +224,10 @@ pub async fn create_category(
     actor.require(roles::can_manage_categories(actor.role))?;
     let body = body.into_inner();
     body.validate()?;
+    crate::services::encoding::Fields::default()
+        .text("name", &body.name)
+        .text("description", &body.description)
+        .check()?;
     let slug = body.slug.clone().unwrap_or_else(|| slugify(&body.name));
     if valid_slug(&slug).is_err() {
         return Err(ApiError::field(
@@ -276,6 +280,10 @@ pub async fn update_category(
     actor.require(roles::can_manage_categories(actor.role))?;
     let body = body.into_inner();
     body.validate()?;
+    crate::services::encoding::Fields::default()
+        .sent("name", &body.name)
+        .sent("description", &body.description)
+        .check()?;
     let ctx = AuditContext::from(&actor);
     let category = state
         .db(move |conn| {

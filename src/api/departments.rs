@@ -152,6 +152,9 @@ pub async fn create_department(
     actor.require(roles::can_manage_departments(actor.role))?;
     let body = body.into_inner();
     body.validate()?;
+    crate::services::encoding::Fields::default()
+        .text("name", &body.name)
+        .check()?;
     let ctx = AuditContext::from(&actor);
     let dept = state
         .db(move |conn| departments::create(conn, &ctx, body.name, body.email))
@@ -186,6 +189,9 @@ pub async fn update_department(
     actor.require(roles::can_manage_departments(actor.role))?;
     let body = body.into_inner();
     body.validate()?;
+    crate::services::encoding::Fields::default()
+        .sent("name", &body.name)
+        .check()?;
     let ctx = AuditContext::from(&actor);
     let dept = state
         .db(move |conn| departments::update(conn, &ctx, &id, body.name, body.email))

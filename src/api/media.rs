@@ -387,12 +387,12 @@ pub async fn upload_media(
             }
         }
     }
-    crate::services::articles::check_sent_encoding(&[
-        ("title", &fields.title),
-        ("alt_text", &fields.alt_text),
-        ("caption", &fields.caption),
-        ("author", &fields.author),
-    ])?;
+    crate::services::encoding::Fields::default()
+        .sent("title", &fields.title)
+        .sent("alt_text", &fields.alt_text)
+        .sent("caption", &fields.caption)
+        .sent("author", &fields.author)
+        .check()?;
     let upload = upload.ok_or_else(|| {
         ApiError::field(
             "file",
@@ -574,12 +574,12 @@ pub async fn update_media(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
-    crate::services::articles::check_sent_encoding(&[
-        ("title", &body.title),
-        ("alt_text", &body.alt_text),
-        ("caption", &body.caption),
-        ("author", &body.author),
-    ])?;
+    crate::services::encoding::Fields::default()
+        .sent("title", &body.title)
+        .sent("alt_text", &body.alt_text)
+        .sent("caption", &body.caption)
+        .sent("author", &body.author)
+        .check()?;
     let fields = MediaFields {
         title: body.title,
         alt_text: body.alt_text,

@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{encode_cursor, page_request, utc};
 use crate::db::content::PublicArticle;
-use crate::domain::text::slugify;
+use crate::domain::text::tag_key;
 use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
 use crate::services::Lookup;
 use crate::services::articles;
@@ -213,7 +213,7 @@ pub async fn list_articles(
             let after = super::time_cursor(after)?;
             let filter = PublicFilter {
                 category_id,
-                tag: q.tag.as_deref().map(slugify),
+                tag: q.tag.as_deref().map(tag_key),
                 published_from: q.from.map(day_start_utc),
                 published_before: q.to.and_then(|d| d.succ_opt()).map(day_start_utc),
             };

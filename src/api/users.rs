@@ -193,6 +193,9 @@ pub async fn create_user(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
+    crate::services::encoding::Fields::default()
+        .text("display_name", &body.display_name)
+        .check()?;
     actor.require(roles::can_manage_user(actor.role, body.role))?;
     password::check_policy("password", &body.password)?;
     let password_hash = state.passwords.hash(body.password).await?;
@@ -264,6 +267,9 @@ pub async fn update_user(
     }
     let body = body.into_inner();
     body.validate()?;
+    crate::services::encoding::Fields::default()
+        .sent("display_name", &body.display_name)
+        .check()?;
     let change = UserUpdate {
         display_name: body.display_name,
         role: body.role,

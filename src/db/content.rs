@@ -78,7 +78,12 @@ pub struct PublicArticle {
     pub revision: i32,
     pub published_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The words search finds it by (`domain::search::index_text`).
     pub search_text: String,
+    /// The title's words, for ranking.
+    pub search_title: String,
+    /// The `domain::search::INDEX_VERSION` it was indexed with.
+    pub search_version: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

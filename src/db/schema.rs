@@ -149,6 +149,8 @@ diesel::table! {
         summary -> Text,
         body -> Text,
         search_text -> Text,
+        search_title -> Text,
+        search_version -> Integer,
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod category;
 pub mod formats;
 pub mod html;
+pub mod search;
 pub mod text;
 pub mod vietnamese;
 pub mod workflow;

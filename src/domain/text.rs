@@ -10,8 +10,36 @@ pub fn clean(s: &str) -> String {
 }
 
 /// A URL slug with Vietnamese folded to ASCII: "Hoạt động ngoại khoá" → "hoat-dong-ngoai-khoa".
+/// Only Latin letters (with their marks) and digits make it into the slug: emoji and other
+/// scripts, which have no form a Vietnamese reader could read in ASCII, are dropped rather than
+/// spelt out ("🎉" would otherwise become "tada"). Empty when nothing is left.
 pub fn slugify(s: &str) -> String {
-    slug::slugify(clean(s))
+    let latin: String = clean(s)
+        .chars()
+        .map(|c| if is_latin(c) { c } else { ' ' })
+        .collect();
+    slug::slugify(latin)
+}
+
+/// The key a tag is filtered by: its slug, or for a tag with nothing Latin in it (日本, 🎉), its
+/// transliteration, so that every tag can be filtered by.
+pub fn tag_key(tag: &str) -> String {
+    let key = slugify(tag);
+    if key.is_empty() {
+        slug::slugify(clean(tag))
+    } else {
+        key
+    }
+}
+
+/// ASCII letters and digits, Latin letters with diacritics, and combining marks.
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || (c.is_alphabetic()
+            && matches!(c, '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}')
+            && c != '\u{d7}'
+            && c != '\u{f7}')
+        || matches!(c, '\u{300}'..='\u{36f}')
 }
 
 /// `validator` check: text may not contain NUL (PostgreSQL refuses it).
@@ -52,6 +80,24 @@ mod tests {
             "doi-thieu-nien-tien-phong"
         );
         assert_eq!(slugify("  Văn bản  pháp quy!  "), "van-ban-phap-quy");
+    }
+
+    #[test]
+    fn slugs_drop_emoji_and_other_scripts() {
+        assert_eq!(slugify("Chúc mừng năm mới 🎉🎊"), "chuc-mung-nam-moi");
+        assert_eq!(slugify("🌸 Hội xuân 2027 🌸"), "hoi-xuan-2027");
+        assert_eq!(
+            slugify("Giao lưu với trường 東京 và Москва"),
+            "giao-luu-voi-truong-va"
+        );
+        assert_eq!(
+            slugify("Thầy Müller và cô Søren"),
+            "thay-muller-va-co-soren"
+        );
+        assert_eq!(slugify("ÐIỆN BIÊN"), "dien-bien");
+        assert_eq!(slugify("Điểm 10 × 2 ÷ 5 ✓"), "diem-10-2-5");
+        assert_eq!(slugify("🎉👍"), "");
+        assert_eq!(slugify("日本語"), "");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! letters only Vietnamese Unicode has: ă, ơ, ư, đ, ạ, ế, …) and what it has instead (Latin-1
 //! letters and signs Vietnamese does not use: ä, ö, ø, ­, ¸, µ, …).
 
+use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::decompose_canonical;
 
 /// Folds text for search: lower case, no diacritics, đ → d. One character in, one character out,
@@ -31,8 +32,9 @@ pub fn unmark(s: &str) -> String {
 
 fn unmark_char(c: char) -> char {
     match c {
-        'đ' => 'd',
-        'Đ' => 'D',
+        // Đ, and the look-alikes typed for it: Ð (U+00D0, eth) and Ɖ (U+0189, African D).
+        'đ' | 'ð' | 'ɖ' => 'd',
+        'Đ' | 'Ð' | 'Ɖ' => 'D',
         c if c.is_ascii() => c,
         c => {
             let mut base = c;
@@ -322,65 +324,218 @@ fn decode_vni(s: &str) -> (String, i64) {
     (out, pairs)
 }
 
-fn tone_marks(c: char) -> usize {
-    let mut n = 0;
+/// The tone marks of Vietnamese (grave, acute, tilde, hook above, dot below).
+fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}')
+}
+
+/// A letter Vietnamese is written with: a–z, đ, and vowels carrying only Vietnamese marks
+/// (circumflex, breve, horn and the tones). `ü`, `ø`, `ç`, `ï`, `å` are not.
+fn is_vietnamese_letter(c: char) -> bool {
+    if c.is_ascii_alphabetic() || matches!(c, 'đ' | 'Đ') {
+        return true;
+    }
+    let mut base_ok = false;
+    let mut marks_ok = true;
+    let mut first = true;
     decompose_canonical(c, |d| {
-        n += usize::from(matches!(
-            d,
-            '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'
-        ));
+        if first {
+            base_ok = d.is_ascii_alphabetic() && d != c;
+            first = false;
+        } else {
+            marks_ok &= is_tone_mark(d) || matches!(d, '\u{302}' | '\u{306}' | '\u{31b}');
+        }
     });
-    n
+    base_ok && marks_ok
 }
 
-/// How Vietnamese a decoding looks: letters only Vietnamese has count for it; leftover foreign
-/// Latin-1 signs count against it, and so does any word with more than one tone mark, which no
-/// Vietnamese syllable has (a wrong table turns "Tröôøng" into "Trửụứng").
-fn score(decoded: &str) -> i64 {
-    let letters = decoded.chars().fold(0, |acc, c| {
-        acc + i64::from(is_vietnamese_only(c)) - 3 * i64::from(is_foreign_latin1(c))
-    });
-    let overtoned = decoded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().map(tone_marks).sum::<usize>() > 1)
-        .count() as i64;
-    letters - 4 * overtoned
+const INITIALS: &[&str] = &[
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", "b", "c", "d", "đ", "g",
+    "h", "k", "l", "m", "n", "r", "s", "t", "v", "x", "",
+];
+/// Vowel groups that may end a syllable or take a final consonant ("an", "tiên", "quyết").
+const NUCLEI: &[&str] = &[
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "iê", "oa", "oă", "oe", "oo", "uâ",
+    "uê", "uô", "uơ", "uy", "ươ", "yê", "uyê",
+];
+/// Vowel groups that end in a glide and take no final consonant ("mai", "cau", "người").
+const OPEN_NUCLEI: &[&str] = &[
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ua", "ui", "ưa",
+    "ưi", "ưu", "iêu", "yêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyu", "ươi", "ươu",
+];
+const FINALS: &[&str] = &["c", "ch", "m", "n", "ng", "nh", "p", "t"];
+
+/// Whether a word reads as one Vietnamese syllable: an initial, a vowel group, a final, and at
+/// most one tone ("trường", "gì", "quốc"; not "mưller", "ểa", "cauc", "trửụứng").
+fn is_syllable(word: &str) -> bool {
+    let mut tones = 0;
+    let toneless: String = word
+        .nfd()
+        .filter(|&c| {
+            let tone = is_tone_mark(c);
+            tones += usize::from(tone);
+            !tone
+        })
+        .nfc()
+        .flat_map(char::to_lowercase)
+        .collect();
+    if tones > 1 || toneless.is_empty() {
+        return false;
+    }
+    // Every split is tried: "gì" is "g" + "i", "gia" is "gi" + "a".
+    INITIALS.iter().any(|initial| {
+        toneless.strip_prefix(initial).is_some_and(|rest| {
+            NUCLEI.contains(&rest)
+                || OPEN_NUCLEI.contains(&rest)
+                || FINALS.iter().any(|f| {
+                    rest.strip_suffix(f)
+                        .is_some_and(|nucleus| NUCLEI.contains(&nucleus))
+                })
+        })
+    })
 }
 
-/// Which legacy encoding `s` looks like it was typed in, if any: text with no letter only
-/// Vietnamese Unicode has, at least two Latin-1 characters Vietnamese does not use, and a
-/// conversion that turns those into Vietnamese letters.
+/// A word that is already Unicode Vietnamese: Vietnamese letters making one syllable.
+fn is_unicode_syllable(word: &str) -> bool {
+    word.chars().all(is_vietnamese_letter) && is_syllable(word)
+}
+
+/// Whether `word` carries a sign of `encoding`: a character of its table that no Vietnamese
+/// Unicode letter is, or (VNI) a vowel followed by one of its mark characters.
+fn has_legacy_sign(word: &str, encoding: LegacyEncoding) -> bool {
+    let lower = |c: char| c.to_lowercase().next().unwrap_or(c);
+    match encoding {
+        // Any character of the table: TCVN3 also wrote letters with codes that are Unicode
+        // letters too (`Ó` for `ể` in `tuyÓn`); the word around it tells which it is.
+        LegacyEncoding::Tcvn3 => word.chars().any(|c| TCVN3.iter().any(|(k, _)| *k == c)),
+        LegacyEncoding::Vni => {
+            let chars: Vec<char> = word.chars().map(lower).collect();
+            chars
+                .iter()
+                .any(|&c| is_foreign_latin1(c) && !is_vietnamese_letter(c))
+                || chars
+                    .windows(2)
+                    .any(|w| VNI_PAIRS.iter().any(|(b, m, _)| *b == w[0] && *m == w[1]))
+        }
+    }
+}
+
+fn decode(word: &str, encoding: LegacyEncoding) -> String {
+    let decoded = match encoding {
+        LegacyEncoding::Tcvn3 => decode_tcvn3(word),
+        LegacyEncoding::Vni => decode_vni(word).0,
+    };
+    decoded.nfc().collect()
+}
+
+/// How a word with a legacy sign reads in an encoding.
+#[derive(PartialEq)]
+enum Reading {
+    /// A Vietnamese syllable of two letters or more (`häc` → `học`).
+    Vietnamese,
+    /// One letter: `ë` is `ở` in TCVN3, `ø` is a Danish word; it tells nothing either way.
+    Letter,
+    /// Nothing Vietnamese (a foreign name: `Müller` → `Mữller`).
+    Foreign,
+}
+
+fn reading(word: &str, encoding: LegacyEncoding) -> Reading {
+    let decoded = decode(word, encoding);
+    if !(decoded.chars().all(is_vietnamese_letter) && is_syllable(&decoded)) {
+        Reading::Foreign
+    } else if decoded.chars().count() < 2 {
+        Reading::Letter
+    } else {
+        Reading::Vietnamese
+    }
+}
+
+fn reads_as_vietnamese(word: &str, encoding: LegacyEncoding) -> bool {
+    reading(word, encoding) != Reading::Foreign
+}
+
+/// What separates words in legacy text: spaces and punctuation, but not the Latin-1 signs
+/// legacy fonts used as letters (`Tr­êng`, `b¸o`, `¨n`).
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || (c.is_ascii_punctuation() && c != '\\')
+        || matches!(c, '–' | '—' | '“' | '”' | '‘' | '’' | '…')
+}
+
+fn legacy_words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(is_separator).filter(|w| !w.is_empty())
+}
+
+/// How many words read as legacy Vietnamese in `encoding`, and how many carry its signs but
+/// read as nothing Vietnamese (foreign words and names).
+fn legacy_reading(s: &str, encoding: LegacyEncoding) -> (usize, usize) {
+    legacy_words(s)
+        .filter(|w| !w.chars().any(is_vietnamese_only) && has_legacy_sign(w, encoding))
+        .filter(|w| !is_unicode_syllable(w))
+        .fold((0, 0), |(legacy, foreign), w| match reading(w, encoding) {
+            Reading::Vietnamese => (legacy + 1, foreign),
+            Reading::Letter => (legacy, foreign),
+            Reading::Foreign => (legacy, foreign + 1),
+        })
+}
+
+/// Which legacy encoding `s` was typed in, if any. Read word by word: a word with a sign of an
+/// encoding (a Latin-1 character Vietnamese letters never are, or a VNI vowel-and-mark pair)
+/// that decodes to a Vietnamese syllable counts for it; one that decodes to nothing Vietnamese
+/// counts against it. So one legacy word is enough (`häc`), a legacy fragment pasted into
+/// Unicode text is caught, and names such as Müller, Søren, François or Ødegård never are.
 pub fn detect_legacy(s: &str) -> Option<LegacyEncoding> {
-    if s.chars().any(is_vietnamese_only) {
-        return None;
-    }
-    if s.chars().filter(|c| is_foreign_latin1(*c)).count() < 2 {
-        return None;
-    }
-    let (vni, pairs) = decode_vni(s);
-    let candidates = [
-        (LegacyEncoding::Tcvn3, score(&decode_tcvn3(s))),
-        (LegacyEncoding::Vni, score(&vni) + 2 * pairs),
-    ];
-    candidates
+    [LegacyEncoding::Tcvn3, LegacyEncoding::Vni]
         .into_iter()
-        .map(|(enc, score)| (score, enc))
-        .filter(|(score, _)| *score > 0)
-        .max_by_key(|(score, _)| *score)
+        .map(|enc| (legacy_reading(s, enc), enc))
+        .filter(|((legacy, foreign), _)| *legacy > 0 && legacy > foreign)
+        .max_by_key(|((legacy, foreign), _)| legacy - foreign)
         .map(|(_, enc)| enc)
 }
 
-/// Converts legacy-encoded text to NFC Unicode; `from` `None` detects the encoding. Text that
-/// is not legacy comes back unchanged with `None`.
+/// Converts legacy-encoded text to NFC Unicode; `from` `None` detects the encoding. Words that
+/// are already Unicode stay as they are, even when an encoding is given: only a word that has
+/// the encoding's signs, is no Unicode syllable and decodes to one is converted, unless the
+/// whole text reads as legacy and has no Unicode-only letter (then every word is, and `sè` is
+/// `số`). Text with nothing to convert comes back unchanged with `None`.
 pub fn convert_legacy(s: &str, from: Option<LegacyEncoding>) -> (String, Option<LegacyEncoding>) {
     let Some(enc) = from.or_else(|| detect_legacy(s)) else {
         return (s.to_owned(), None);
     };
-    let text = match enc {
-        LegacyEncoding::Tcvn3 => decode_tcvn3(s),
-        LegacyEncoding::Vni => decode_vni(s).0,
+    let (legacy, foreign) = legacy_reading(s, enc);
+    let all_legacy = legacy > foreign && !s.chars().any(is_vietnamese_only);
+    let convert = |word: &str| -> Option<String> {
+        if word.chars().any(is_vietnamese_only) {
+            return None;
+        }
+        let legacy = all_legacy
+            || (has_legacy_sign(word, enc)
+                && !is_unicode_syllable(word)
+                && reads_as_vietnamese(word, enc));
+        let decoded = decode(word, enc);
+        (legacy && decoded != word).then_some(decoded)
     };
-    (super::text::clean(&text), Some(enc))
+    let mut out = String::with_capacity(s.len());
+    let mut changed = false;
+    for piece in s.split_inclusive(is_separator) {
+        let (word, separator) = match piece.char_indices().last() {
+            Some((at, c)) if is_separator(c) => piece.split_at(at),
+            _ => (piece, ""),
+        };
+        match convert(word) {
+            Some(decoded) => {
+                changed = true;
+                out.push_str(&decoded);
+            }
+            None => out.push_str(word),
+        }
+        out.push_str(separator);
+    }
+    if changed {
+        (super::text::clean(&out), Some(enc))
+    } else {
+        (s.to_owned(), None)
+    }
 }
 
 #[cfg(test)]
@@ -444,6 +599,195 @@ mod tests {
         ] {
             assert_eq!(detect_legacy(ok), None, "{ok}");
             assert_eq!(convert_legacy(ok, None), (ok.to_owned(), None));
+        }
+    }
+
+    /// TCVN3 as legacy fonts wrote it: each letter's code, capitals without a code of their
+    /// own written with the lower-case code (the capital font drew them).
+    fn encode_tcvn3(s: &str) -> String {
+        s.chars()
+            .map(|c| {
+                let code = |c: char| TCVN3.iter().find(|(_, v)| *v == c).map(|(k, _)| *k);
+                code(c)
+                    .or_else(|| code(c.to_lowercase().next().unwrap()))
+                    .unwrap_or(c)
+            })
+            .collect()
+    }
+
+    /// VNI-Windows: a base letter followed by its mark character.
+    fn encode_vni(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            let up = c.is_uppercase();
+            let lower = c.to_lowercase().next().unwrap();
+            let case = |c: char| {
+                if up {
+                    c.to_uppercase().next().unwrap()
+                } else {
+                    c
+                }
+            };
+            if let Some((b, m, _)) = VNI_PAIRS.iter().find(|(_, _, v)| *v == lower) {
+                out.push(case(*b));
+                out.push(case(*m));
+            } else if let Some((k, _)) = VNI_SINGLE.iter().find(|(_, v)| *v == lower) {
+                out.push(case(*k));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    const VIETNAMESE: &[&str] = &[
+        "học",
+        "trường",
+        "Thông báo",
+        "Lễ khai giảng",
+        "Kế hoạch năm học",
+        "Đội Thiếu niên Tiền phong",
+        "Phòng Giáo dục và Đào tạo",
+        "Trường Tiểu học số 1 Mường Mươn",
+        "Hội thi giáo viên dạy giỏi cấp huyện năm học 2026–2027",
+        "Quyết định về việc thành lập Ban biên tập trang thông tin điện tử của trường",
+        "Học sinh khối bốn tham quan vườn rau, sau đó các em viết bài thu hoạch và nộp cho cô giáo chủ nhiệm trước thứ Sáu.",
+        "Nghỉ Tết Nguyên đán",
+        "ở đâu",
+        "người",
+        "Chúc mừng năm mới",
+    ];
+
+    #[test]
+    fn legacy_text_of_every_length_is_caught() {
+        let mut caught = 0;
+        for text in VIETNAMESE {
+            for (encoding, legacy) in [
+                (LegacyEncoding::Tcvn3, encode_tcvn3(text)),
+                (LegacyEncoding::Vni, encode_vni(text)),
+            ] {
+                if legacy == *text {
+                    continue; // nothing in it needs a legacy code
+                }
+                assert_eq!(detect_legacy(&legacy), Some(encoding), "{text} as {legacy}");
+                let (converted, found) = convert_legacy(&legacy, None);
+                assert_eq!(found, Some(encoding));
+                // TCVN3 has no codes for most toned capitals: those come back lower case.
+                assert_eq!(converted.to_lowercase(), text.to_lowercase(), "{legacy}");
+                caught += 1;
+            }
+        }
+        assert!(caught >= 30, "{caught}");
+    }
+
+    #[test]
+    fn a_legacy_fragment_pasted_into_unicode_text_is_caught() {
+        for (fragment, encoding) in [
+            (encode_tcvn3("thông báo tuyển sinh"), LegacyEncoding::Tcvn3),
+            (encode_vni("thông báo tuyển sinh"), LegacyEncoding::Vni),
+        ] {
+            let mixed = format!("Trường Tiểu học Mường Mươn – {fragment}");
+            assert_eq!(detect_legacy(&mixed), Some(encoding), "{mixed}");
+            let (converted, _) = convert_legacy(&mixed, None);
+            assert_eq!(
+                converted,
+                "Trường Tiểu học Mường Mươn – thông báo tuyển sinh"
+            );
+        }
+    }
+
+    #[test]
+    fn other_languages_are_never_taken_for_legacy_text() {
+        let foreign = [
+            "Müller",
+            "Jürgen Müller",
+            "Grüße aus München",
+            "Straße",
+            "Björk Guðmundsdóttir",
+            "Søren Kierkegaard",
+            "Ødegård",
+            "Åse Ærø",
+            "Øresund",
+            "Bjørn Dæhlie",
+            "Þór",
+            "François",
+            "Ça va très bien",
+            "naïve",
+            "Noël",
+            "Zoë",
+            "Citroën",
+            "Hélène Dupré",
+            "garçon",
+            "déjà vu",
+            "où est la gare",
+            "Île-de-France",
+            "Françoise Sagan",
+            "Señor Muñoz",
+            "niño",
+            "Peña",
+            "São Paulo",
+            "João",
+            "Ångström",
+            "Gödel",
+            "Schrödinger",
+            "Händel",
+            "Dvořák",
+            "Łódź",
+            "Kraków",
+            "Müller-Lüdenscheidt",
+            "Fräulein",
+            "Mädchen",
+            "Öl",
+            "Ärger",
+            "Übung",
+            "Tschüss",
+            "Malmö",
+            "Göteborg",
+            "Jyväskylä",
+            "Helsingør",
+            "Trondheim Ålesund",
+            "Reykjavík",
+            "Ísafjörður",
+            "Façade",
+            "Crème brûlée",
+            "Piñata",
+            "Curaçao",
+            "Açaí",
+            "Gauß",
+            "Köln",
+            "Dr. Schäfer und Frau Köhler",
+            "Herr Weiß",
+            "Zürich",
+            "Genève",
+            "Cœur",
+            "Thầy Müller dạy tiếng Đức",
+            "Cô Søren đến thăm trường",
+            "Bà François Noël",
+        ];
+        assert!(foreign.len() >= 50);
+        for text in foreign {
+            assert_eq!(detect_legacy(text), None, "{text}");
+            assert_eq!(
+                convert_legacy(text, None),
+                (text.to_owned(), None),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn unicode_text_is_left_unchanged_even_when_an_encoding_is_named() {
+        for text in VIETNAMESE
+            .iter()
+            .chain(&["Cà phê và bánh mì", "Müller", "Café"])
+        {
+            for encoding in [LegacyEncoding::Tcvn3, LegacyEncoding::Vni] {
+                assert_eq!(
+                    convert_legacy(text, Some(encoding)).0,
+                    *text,
+                    "{text} told {encoding:?}"
+                );
+            }
         }
     }
 }

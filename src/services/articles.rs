@@ -9,9 +9,7 @@ use serde_json::json;
 use super::content::{self, Write, require_version};
 use super::{AuditContext, Lookup, Page, media};
 use crate::auth::roles::{self, Caller, ItemRef};
-use crate::db::content::{
-    Article, ArticleRevision, ArticleSlug, ContentTransition, PublicArticle, PublicArticleTag,
-};
+use crate::db::content::{Article, ArticleRevision, ArticleSlug, ContentTransition, PublicArticle};
 use crate::db::schema::{
     article_revisions, article_slugs, articles, categories, public_article_tags, public_articles,
     users,
@@ -19,7 +17,7 @@ use crate::db::schema::{
 use crate::db::{DbConnection, new_id, now};
 use crate::domain::text::slugify;
 use crate::domain::workflow::{self, Status, Transition};
-use crate::domain::{html, vietnamese};
+use crate::domain::{html, search};
 use crate::error::{ApiError, ApiResult, Text, is_unique_violation, unique_as};
 
 pub const CONTENT_TYPE: &str = "article";
@@ -95,53 +93,6 @@ fn fields_of_revision(r: &ArticleRevision) -> ArticleFields {
 /// Body HTML as stored: sanitised by the allow-list.
 pub fn clean_body(body: &str) -> String {
     html::sanitize(body)
-}
-
-/// Refuses text pasted from a legacy 8-bit Vietnamese font (Điều 6.5).
-/// [`check_encoding`] over the fields a request sent (absent ones are skipped).
-pub fn check_sent_encoding(fields: &[(&str, &Option<String>)]) -> ApiResult<()> {
-    let sent: Vec<(&str, &str)> = fields
-        .iter()
-        .filter_map(|(name, value)| value.as_deref().map(|v| (*name, v)))
-        .collect();
-    check_encoding(&sent)
-}
-
-pub fn check_encoding(fields: &[(&str, &str)]) -> ApiResult<()> {
-    let bad: Vec<_> = fields
-        .iter()
-        .filter_map(|(name, text)| vietnamese::detect_legacy(text).map(|enc| (*name, enc)))
-        .collect();
-    if bad.is_empty() {
-        return Ok(());
-    }
-    let err = ApiError::validation(
-        bad.iter()
-            .map(|(name, enc)| {
-                crate::error::FieldError::new(
-                    *name,
-                    "legacy_vietnamese_encoding",
-                    Text::new(
-                        format!(
-                            "Văn bản có vẻ được gõ bằng bảng mã cũ {}; hãy chuyển sang Unicode (POST /api/v1/text/convert-legacy).",
-                            enc.as_str().to_uppercase()
-                        ),
-                        format!(
-                            "The text looks typed in the legacy {} encoding; convert it to Unicode (POST /api/v1/text/convert-legacy).",
-                            enc.as_str().to_uppercase()
-                        ),
-                    ),
-                )
-            })
-            .collect(),
-    );
-    Err(err.with_code(
-        "legacy_vietnamese_encoding",
-        Text::new(
-            "Văn bản không ở dạng Unicode TCVN 6909:2001 mà ở bảng mã cũ (TCVN3/VNI).",
-            "Text is in a legacy Vietnamese encoding (TCVN3/VNI), not TCVN 6909:2001 Unicode.",
-        ),
-    ))
 }
 
 fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Article> {
@@ -716,14 +667,12 @@ fn publish(conn: &mut DbConnection, article: &Article) -> ApiResult<()> {
     withdraw(conn, &article.id)?;
     let tags = tags_of(&article.tags);
     let joined_tags = tags.join(" ");
-    let search_text = super::public_articles::searchable(
+    let search_text = search::index_text(&super::public_articles::search_parts(
         &article.title,
         &article.summary,
         &article.body,
         &joined_tags,
-    )
-    .map(vietnamese::fold_char)
-    .collect();
+    ));
     diesel::insert_into(public_articles::table)
         .values(PublicArticle {
             article_id: article.id.clone(),
@@ -740,6 +689,8 @@ fn publish(conn: &mut DbConnection, article: &Article) -> ApiResult<()> {
             published_at: first,
             updated_at: article.updated_at,
             search_text,
+            search_title: search::words_text(&article.title),
+            search_version: search::INDEX_VERSION,
         })
         .execute(conn)?;
     media::record_uses(conn, CONTENT_TYPE, &article.id, true, &media_of(article))?;
@@ -747,22 +698,7 @@ fn publish(conn: &mut DbConnection, article: &Article) -> ApiResult<()> {
     diesel::update(article_slugs::table.find(&article.slug))
         .set(article_slugs::public.eq(true))
         .execute(conn)?;
-    let mut slugs: Vec<String> = tags
-        .iter()
-        .map(|t| slugify(t))
-        .filter(|t| !t.is_empty())
-        .collect();
-    slugs.sort();
-    slugs.dedup();
-    for tag in slugs {
-        diesel::insert_into(public_article_tags::table)
-            .values(PublicArticleTag {
-                article_id: article.id.clone(),
-                tag,
-                published_at: first,
-            })
-            .execute(conn)?;
-    }
+    super::public_articles::index_tags(conn, &article.id, &tags, first)?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod categories;
 pub mod content;
 pub mod departments;
+pub mod encoding;
 pub mod media;
 pub mod public_articles;
 pub mod sessions;

@@ -9,10 +9,10 @@ use super::Lookup;
 use super::Page;
 use super::articles::{page_key, tags_of};
 use crate::db::DbConnection;
-use crate::db::content::PublicArticle;
+use crate::db::content::{PublicArticle, PublicArticleTag};
 use crate::db::schema::{article_slugs, public_article_tags, public_articles};
-use crate::domain::html;
-use crate::domain::vietnamese::{fold, fold_char};
+use crate::domain::search;
+use crate::domain::text::tag_key;
 use crate::error::{ApiError, ApiResult};
 
 /// A list entry: everything but the body.
@@ -170,19 +170,9 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-/// Query words, folded the way the index was: "Ngoại khoá!" → ["ngoai", "khoa"].
-pub fn query_terms(q: &str) -> Vec<String> {
-    fold(q)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .take(12)
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Search ranks at most this many matches, the most recently published: ranking is per match,
-/// so a query for words found in nearly every article would otherwise cost time in proportion
-/// to the whole archive. Older matches are still found by adding words to the query.
+/// Search ranks at most this many matches, the most recently published: a query for words
+/// found in nearly every article would otherwise cost time in proportion to the whole
+/// archive. Older matches are still found by adding words to the query.
 pub const RANKED_MATCHES: i64 = 1000;
 
 /// A ranked row: the list entry and the body its snippet is cut from.
@@ -198,6 +188,8 @@ const SEARCH_COLUMNS: &str = "p.article_id, p.slug, p.category_id, p.author_name
      p.summary, p.tags, p.cover_media_id, p.event_date, p.published_at, p.updated_at";
 
 /// Ranked full-text search: every word must match, diacritics and case ignored both ways.
+/// Ranking is the same on both backends, so the same query gives the same ids in the same
+/// order: the more of the query's words the title has, the higher; then the newest first.
 /// Pages by offset (ranking has no stable key to continue after).
 pub fn search(
     conn: &mut DbConnection,
@@ -206,7 +198,7 @@ pub fn search(
     offset: i64,
     limit: usize,
 ) -> ApiResult<Page<SearchHit>> {
-    let terms = query_terms(q);
+    let terms = search::query_terms(q);
     if terms.is_empty() {
         return Ok(Page {
             items: Vec::new(),
@@ -215,6 +207,20 @@ pub fn search(
     }
     let category = category_id.unwrap_or("").to_owned();
     let fetch = limit as i64 + 1;
+    // Words are letters and digits only (domain::search), so they are safe inside quotes and
+    // LIKE patterns. The score counts the query's words found in the title's words.
+    let score = terms
+        .iter()
+        .map(|t| {
+            format!("CASE WHEN (' ' || p.search_title || ' ') LIKE '% {t} %' THEN 1 ELSE 0 END")
+        })
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let rank = format!(
+        "SELECT {SEARCH_COLUMNS}, {score} AS score FROM window_rows w \
+         JOIN public_articles p ON p.article_id = w.article_id \
+         ORDER BY score DESC, p.published_at DESC, p.article_id DESC"
+    );
     let rows: Vec<SearchRow> = match conn {
         DbConnection::Sqlite(c) => {
             let matcher = terms
@@ -222,49 +228,32 @@ pub fn search(
                 .map(|t| format!("\"{t}\""))
                 .collect::<Vec<_>>()
                 .join(" ");
-            // One pass over the index: the newest matches (FTS5 walks rowids, which grow with
-            // each publication, in reverse and stops), ranked, then only the page joined to its
-            // rows. A category filter needs the row before the window.
-            let window = if category.is_empty() {
-                "SELECT rowid AS r, bm25(public_articles_fts) AS score FROM public_articles_fts \
-                 WHERE public_articles_fts MATCH ?1 AND ?2 = ''"
-            } else {
-                "SELECT f.rowid AS r, bm25(public_articles_fts) AS score \
-                 FROM public_articles_fts f JOIN public_articles p ON p.rowid = f.rowid \
-                 WHERE public_articles_fts MATCH ?1 AND p.category_id = ?2"
-            };
-            let sql = format!(
-                "SELECT {SEARCH_COLUMNS} FROM ( \
-                   SELECT r, score FROM ({window} ORDER BY r DESC LIMIT {RANKED_MATCHES}) \
-                   ORDER BY score, r DESC LIMIT ?3 OFFSET ?4) w \
-                 JOIN public_articles p ON p.rowid = w.r \
-                 ORDER BY w.score, w.r DESC"
-            );
-            diesel::sql_query(sql)
-                .bind::<Text, _>(matcher)
-                .bind::<Text, _>(&category)
-                .bind::<BigInt, _>(fetch)
-                .bind::<BigInt, _>(offset)
-                .load(c)?
-        }
-        DbConnection::Postgres(c) => {
-            let query = terms.join(" & ");
             diesel::sql_query(format!(
-                "WITH recent AS ( \
-                   SELECT article_id, search_tsv FROM public_articles \
-                   WHERE search_tsv @@ to_tsquery('simple', $1) AND ($2 = '' OR category_id = $2) \
-                   ORDER BY published_at DESC, article_id DESC LIMIT {RANKED_MATCHES}) \
-                 SELECT {SEARCH_COLUMNS} FROM recent r JOIN public_articles p USING (article_id) \
-                 ORDER BY ts_rank(r.search_tsv, to_tsquery('simple', $1)) DESC, \
-                          p.published_at DESC, p.article_id DESC \
-                 LIMIT $3 OFFSET $4"
+                "WITH window_rows AS ( \
+                   SELECT p.article_id FROM public_articles_fts f \
+                   JOIN public_articles p ON p.rowid = f.rowid \
+                   WHERE public_articles_fts MATCH ?1 AND (?2 = '' OR p.category_id = ?2) \
+                   ORDER BY p.published_at DESC, p.article_id DESC LIMIT {RANKED_MATCHES}) \
+                 {rank} LIMIT ?3 OFFSET ?4"
             ))
-            .bind::<Text, _>(query)
+            .bind::<Text, _>(matcher)
             .bind::<Text, _>(&category)
             .bind::<BigInt, _>(fetch)
             .bind::<BigInt, _>(offset)
             .load(c)?
         }
+        DbConnection::Postgres(c) => diesel::sql_query(format!(
+            "WITH window_rows AS ( \
+               SELECT article_id FROM public_articles \
+               WHERE search_tsv @@ to_tsquery('simple', $1) AND ($2 = '' OR category_id = $2) \
+               ORDER BY published_at DESC, article_id DESC LIMIT {RANKED_MATCHES}) \
+             {rank} LIMIT $3 OFFSET $4"
+        ))
+        .bind::<Text, _>(terms.join(" & "))
+        .bind::<Text, _>(&category)
+        .bind::<BigInt, _>(fetch)
+        .bind::<BigInt, _>(offset)
+        .load(c)?,
     };
     let more = rows.len() > limit;
     let items = rows
@@ -272,8 +261,8 @@ pub fn search(
         .take(limit)
         .map(|SearchRow { article, body }| {
             let tags = tags_of(&article.tags).join(" ");
-            let original = searchable(&article.title, &article.summary, &body, &tags);
-            let snippet = snippet(original, &terms);
+            let parts = search_parts(&article.title, &article.summary, &body, &tags);
+            let snippet = search::snippet(search::readable(&parts), &terms);
             SearchHit { article, snippet }
         })
         .collect();
@@ -283,125 +272,90 @@ pub fn search(
     })
 }
 
-/// The text search covers: title, summary, the body's text and the tags (joined by spaces), one
-/// per line. The stored search text is its fold.
-pub fn searchable<'a>(
+/// What search covers in an article: title, summary, the body's text and the tags (joined by
+/// spaces).
+pub fn search_parts<'a>(
     title: &'a str,
     summary: &'a str,
     body: &'a str,
     tags: &'a str,
-) -> impl Iterator<Item = char> + 'a {
-    [title, summary]
-        .into_iter()
-        .flat_map(|part| part.chars().chain(['\n']))
-        .chain(html::text_chars(body))
-        .chain(['\n'])
-        .chain(tags.chars())
+) -> [search::Part<'a>; 4] {
+    use search::Part;
+    [
+        Part::Text(title),
+        Part::Text(summary),
+        Part::Html(body),
+        Part::Text(tags),
+    ]
 }
 
-/// About 200 characters of `original` around the first query word, with matches in `<mark>`
-/// and the parts (title, summary, text, tags) separated by " — ". Folds as it reads, one
-/// character for one, and stops reading once the snippet is complete.
-pub fn snippet(original: impl Iterator<Item = char>, terms: &[String]) -> String {
-    let terms: Vec<Vec<char>> = terms
+/// The tag index of a published article: one row per distinct tag key, in publication order.
+pub fn index_tags(
+    conn: &mut DbConnection,
+    article_id: &str,
+    tags: &[String],
+    published_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::delete(
+        public_article_tags::table.filter(public_article_tags::article_id.eq(article_id)),
+    )
+    .execute(conn)?;
+    let mut keys: Vec<String> = tags
         .iter()
+        .map(|t| tag_key(t))
         .filter(|t| !t.is_empty())
-        .map(|t| t.chars().collect())
         .collect();
-    let mut chars = Vec::new();
-    let mut folded = Vec::new();
-    let mut first = None;
-    for c in original {
-        chars.push(c);
-        folded.push(fold_char(c));
-        if first.is_none() {
-            first = terms
-                .iter()
-                .find(|t| folded.ends_with(t))
-                .map(|t| folded.len() - t.len());
-        }
-        // One character past the window tells that there is more.
-        if first.is_some_and(|f| chars.len() > f.saturating_sub(60) + 200) {
-            break;
-        }
+    keys.sort();
+    keys.dedup();
+    for tag in keys {
+        diesel::insert_into(public_article_tags::table)
+            .values(PublicArticleTag {
+                article_id: article_id.to_owned(),
+                tag,
+                published_at,
+            })
+            .execute(conn)?;
     }
-    let start = first.unwrap_or(0).saturating_sub(60);
-    let end = (start + 200).min(chars.len());
-    let match_at = |i: usize| -> Option<usize> {
-        terms
-            .iter()
-            .find(|t| i + t.len() <= end && folded[i..i + t.len()] == t[..])
-            .map(Vec::len)
-    };
-    let mut out = String::with_capacity((end - start) * 2);
-    if start > 0 {
-        out.push('…');
-    }
-    let mut i = start;
-    while i < end {
-        match match_at(i) {
-            Some(len) => {
-                out.push_str("<mark>");
-                chars[i..i + len].iter().for_each(|&c| escape(&mut out, c));
-                out.push_str("</mark>");
-                i += len;
-            }
-            None => {
-                escape(&mut out, chars[i]);
-                i += 1;
-            }
-        }
-    }
-    if end < chars.len() {
-        out.push('…');
-    }
-    out
+    Ok(())
 }
 
-fn escape(out: &mut String, c: char) {
-    match c {
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '&' => out.push_str("&amp;"),
-        '\n' => out.push_str(" — "),
-        c => out.push(c),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn terms_are_folded() {
-        assert_eq!(query_terms("Ngoại  khoá!"), vec!["ngoai", "khoa"]);
-        assert_eq!(query_terms("  "), Vec::<String>::new());
-        assert_eq!(query_terms("a\0b"), vec!["a", "b"]);
-    }
-
-    #[test]
-    fn snippets_mark_matches_in_the_original_text() {
-        let text = "Hoạt động ngoại khoá tuần 12 của trường";
-        let s = snippet(text.chars(), &["ngoai".into(), "khoa".into()]);
-        assert_eq!(
-            s,
-            "Hoạt động <mark>ngoại</mark> <mark>khoá</mark> tuần 12 của trường"
-        );
-        let s = snippet("a < b & ngoai".chars(), &["ngoai".into()]);
-        assert_eq!(s, "a &lt; b &amp; <mark>ngoai</mark>");
-        let long = format!(
-            "Tiêu đề\nTóm tắt\n{} ngoại khoá {}",
-            "chữ ".repeat(40),
-            "x ".repeat(200)
-        );
-        let s = snippet(long.chars(), &["khoa".into()]);
-        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
-        assert!(s.contains("ngoại <mark>khoá</mark>"), "{s}");
-        assert_eq!(
-            s.chars().filter(|c| *c != '…').count(),
-            200 + "<mark></mark>".len()
-        );
-        let s = snippet("Tiêu đề\nTóm tắt".chars(), &["tom".into()]);
-        assert_eq!(s, "Tiêu đề — <mark>Tóm</mark> tắt");
+/// Rebuilds the index text and tag index of published articles indexed by older rules than
+/// these (`search::INDEX_VERSION`), a batch at a time; run at start, after the migrations.
+/// Returns how many it rebuilt.
+pub fn reindex(conn: &mut DbConnection) -> QueryResult<usize> {
+    use public_articles::dsl as p;
+    let mut done = 0;
+    loop {
+        type Row = (String, String, String, String, String, NaiveDateTime);
+        let batch: Vec<Row> = public_articles::table
+            .filter(p::search_version.lt(search::INDEX_VERSION))
+            .select((
+                p::article_id,
+                p::title,
+                p::summary,
+                p::body,
+                p::tags,
+                p::published_at,
+            ))
+            .order(p::article_id)
+            .limit(200)
+            .load(conn)?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        done += batch.len();
+        for (id, title, summary, body, tags, published_at) in batch {
+            let tags = tags_of(&tags);
+            index_tags(conn, &id, &tags, published_at)?;
+            let tags = tags.join(" ");
+            let text = search::index_text(&search_parts(&title, &summary, &body, &tags));
+            diesel::update(public_articles::table.filter(p::article_id.eq(&id)))
+                .set((
+                    p::search_text.eq(text),
+                    p::search_title.eq(search::words_text(&title)),
+                    p::search_version.eq(search::INDEX_VERSION),
+                ))
+                .execute(conn)?;
+        }
     }
 }

@@ -1,0 +1,2 @@
+ALTER TABLE public_articles DROP COLUMN search_version;
+ALTER TABLE public_articles DROP COLUMN search_title;
