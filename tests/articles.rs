@@ -1441,3 +1441,89 @@ async fn every_text_field_is_checked_for_legacy_text_and_foreign_names_pass() {
         assert_eq!(c.body["text"], expected, "{text}");
     }
 }
+
+/// The change feed (what the district portal syncs) after a whole story: only what the public
+/// saw change, with the public revision; no draft, review step or staff-only edit.
+#[tokio::test]
+async fn the_change_feed_holds_only_what_the_public_saw_change() {
+    use diesel::prelude::*;
+    use ttdt::db::schema::change_feed::dsl as f;
+    let b = board().await;
+    let app = &b.app;
+    let (writer, member, chief) = (&b.writer.token, &b.member.token, &b.chief.token);
+    let patch = async |token: &str, id: &str, title: &str| {
+        let etag = app.etag_of(chief, id).await;
+        let r = app
+            .call_with(
+                Method::PATCH,
+                &format!("/api/v1/articles/{id}"),
+                Some(token),
+                Some(json!({ "title": title })),
+                &[("If-Match", &etag)],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    };
+    let step = async |token: &str, id: &str, action: &str, body: Option<Value>| {
+        let etag = app.etag_of(chief, id).await;
+        let r = app.step(token, id, &etag, action, body).await;
+        assert_eq!(r.status, 200, "{action}: {}", r.text);
+    };
+    let a = app
+        .create_article(writer, &b.news, "Bản tin tháng 12", json!({}))
+        .await;
+    patch(writer, &a.id, "Bản tin tháng Mười hai").await; // r2, a draft
+    step(writer, &a.id, "submit", None).await;
+    step(
+        member,
+        &a.id,
+        "request-changes",
+        Some(json!({"comment": "Thêm ảnh"})),
+    )
+    .await;
+    patch(writer, &a.id, "Bản tin tháng 12 có ảnh").await; // r3
+    step(writer, &a.id, "submit", None).await;
+    step(member, &a.id, "approve", None).await;
+    step(chief, &a.id, "publish", None).await; // published r3
+    patch(chief, &a.id, "Bản tin tháng 12 (sửa)").await; // r4: working copy only
+    step(chief, &a.id, "submit", None).await;
+    step(chief, &a.id, "approve", None).await;
+    step(chief, &a.id, "publish", None).await; // updated r4
+    step(chief, &a.id, "unpublish", None).await; // unpublished r4
+    step(chief, &a.id, "publish", None).await; // published r4
+    step(chief, &a.id, "archive", None).await; // archived r4
+    // A draft archived without ever being public, and a draft left as it is.
+    let never = app
+        .create_article(writer, &b.news, "Nháp bỏ đi", json!({}))
+        .await;
+    step(chief, &never.id, "archive", None).await;
+    app.create_article(writer, &b.news, "Nháp", json!({})).await;
+
+    let mut conn = app.pool.get().unwrap();
+    let feed: Vec<(String, String, String, Option<i32>)> = f::change_feed
+        .select((f::content_type, f::content_id, f::action, f::revision))
+        .order(f::seq)
+        .load(&mut *conn)
+        .unwrap();
+    let entry = |action: &str, revision: i32| {
+        (
+            "article".to_owned(),
+            a.id.clone(),
+            action.to_owned(),
+            Some(revision),
+        )
+    };
+    assert_eq!(
+        feed,
+        [
+            entry("published", 3),
+            entry("updated", 4),
+            entry("unpublished", 4),
+            entry("published", 4),
+            entry("archived", 4),
+        ]
+    );
+    // Every step is in the audit log all the same.
+    assert_eq!(app.count_audit("article.request_changes", &a.id), 1);
+    assert_eq!(app.count_audit("article.update", &a.id), 3);
+}

@@ -115,6 +115,9 @@ pub struct ContentTransition {
 pub struct NewChange {
     pub content_type: String,
     pub content_id: String,
+    /// `published`, `updated`, `unpublished`, `archived` or `deleted`.
     pub action: String,
     pub at: NaiveDateTime,
+    /// The public revision: the one published, or the one withdrawn.
+    pub revision: Option<i32>,
 }

@@ -185,6 +185,7 @@ diesel::table! {
         content_id -> Text,
         action -> Text,
         at -> Timestamp,
+        revision -> Nullable<Integer>,
     }
 }
 

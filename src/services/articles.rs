@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::content::{self, Write, require_version};
+use super::content::{self, PublicChange, Write, require_version};
 use super::{AuditContext, Lookup, Page, media};
 use crate::auth::roles::{self, Caller, ItemRef};
 use crate::db::content::{Article, ArticleRevision, ArticleSlug, ContentTransition, PublicArticle};
@@ -609,26 +609,39 @@ fn apply_transition(
     article.status = to.as_str().to_owned();
     article.version += 1;
     article.updated_at = at;
-    let mut public_change = false;
+    let mut public_change = None;
     match (t, to) {
         (_, Status::Scheduled) => article.publish_at = publish_at,
         (Transition::Publish | Transition::PublishScheduled, Status::Published) => {
             article.publish_at = None;
+            let change = if article.published_revision.is_some() {
+                PublicChange::Updated
+            } else {
+                PublicChange::Published
+            };
             article.published_revision = Some(article.revision);
             article.first_published_at = article.first_published_at.or(Some(at));
             publish(conn, &article)?;
-            public_change = true;
+            public_change = Some((change, article.revision));
         }
         (Transition::Unpublish | Transition::Archive, _) => {
             article.publish_at = None;
-            if article.published_revision.take().is_some() {
+            if let Some(withdrawn) = article.published_revision.take() {
                 withdraw(conn, &article.id)?;
-                public_change = true;
+                let change = if t == Transition::Archive {
+                    PublicChange::Archived
+                } else {
+                    PublicChange::Unpublished
+                };
+                public_change = Some((change, withdrawn));
             }
         }
         _ => {}
     }
     save(conn, &article, current.version)?;
+    if let Some((change, revision)) = public_change {
+        content::record_public_change(conn, CONTENT_TYPE, &article.id, change, Some(revision))?;
+    }
     content::record_transition(
         conn,
         ctx,
@@ -649,7 +662,7 @@ fn apply_transition(
             action: t.as_str(),
             detail: json!({
                 "from": from.as_str(), "to": to.as_str(), "revision": article.revision,
-                "comment": comment, "public_change": public_change,
+                "comment": comment, "public_change": public_change.map(|(c, _)| c.as_str()),
                 "publish_at": article.publish_at.map(|p| p.and_utc().to_rfc3339()),
             }),
         },

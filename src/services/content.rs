@@ -1,7 +1,8 @@
 //! What every content write records, whatever the kind (articles now; documents, procedures and
 //! resources later). A kind's service calls `record_write` inside the transaction that changes
-//! the item and writes its revision, so the item, its revision, its audit entry and its
-//! change-feed entry commit together or not at all.
+//! the item and writes its revision, and `record_public_change` when the public sees something
+//! change, so the item, its revision, its audit entry and its change-feed entry commit together
+//! or not at all.
 
 use diesel::prelude::*;
 use serde_json::Value;
@@ -13,7 +14,7 @@ use crate::db::{DbConnection, new_id, now};
 use crate::domain::workflow::{Status, Transition};
 use crate::error::{ApiError, ApiResult};
 
-/// One content write, as the audit log and the change feed see it.
+/// One content write, as the audit log sees it.
 pub struct Write<'a> {
     pub content_type: &'a str,
     pub content_id: &'a str,
@@ -23,7 +24,8 @@ pub struct Write<'a> {
     pub detail: Value,
 }
 
-/// Records the audit entry and the change-feed entry of a content write.
+/// Records the audit entry of a content write. Every write has one; only those the public sees
+/// also reach the change feed (`record_public_change`).
 pub fn record_write(
     conn: &mut DbConnection,
     ctx: &AuditContext,
@@ -37,12 +39,51 @@ pub fn record_write(
         write.content_id,
         write.detail,
     )?;
+    Ok(())
+}
+
+/// What the public saw change: the change feed's entries, which the district portal syncs
+/// from. Drafts, reviews and staff-only edits never make one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicChange {
+    /// First on the public site (or again after being withdrawn).
+    Published,
+    /// A newer revision replaced the public one.
+    Updated,
+    Unpublished,
+    /// Withdrawn by archiving.
+    Archived,
+    Deleted,
+}
+
+impl PublicChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Published => "published",
+            Self::Updated => "updated",
+            Self::Unpublished => "unpublished",
+            Self::Archived => "archived",
+            Self::Deleted => "deleted",
+        }
+    }
+}
+
+/// Adds a change-feed entry: the item's kind, id, what changed and the public revision (the
+/// one published, or the one withdrawn).
+pub fn record_public_change(
+    conn: &mut DbConnection,
+    content_type: &str,
+    content_id: &str,
+    change: PublicChange,
+    revision: Option<i32>,
+) -> ApiResult<()> {
     diesel::insert_into(change_feed::table)
         .values(NewChange {
-            content_type: write.content_type.to_owned(),
-            content_id: write.content_id.to_owned(),
-            action: write.action.to_owned(),
+            content_type: content_type.to_owned(),
+            content_id: content_id.to_owned(),
+            action: change.as_str().to_owned(),
             at: now(),
+            revision,
         })
         .execute(conn)?;
     Ok(())
