@@ -1,6 +1,7 @@
 //! Pure logic with no I/O: Vietnamese text handling.
 
 pub mod category;
+pub mod documents;
 pub mod formats;
 pub mod html;
 pub mod search;
