@@ -1527,3 +1527,45 @@ async fn the_change_feed_holds_only_what_the_public_saw_change() {
     assert_eq!(app.count_audit("article.request_changes", &a.id), 1);
     assert_eq!(app.count_audit("article.update", &a.id), 3);
 }
+
+/// Articles go only in categories of their kind: news, activities, policy, announcements.
+#[tokio::test]
+async fn articles_are_filed_only_under_categories_for_articles() {
+    let b = board().await;
+    let app = &b.app;
+    let chief = &b.chief.token;
+    let documents = app.category("Văn bản", "legal_documents").await;
+    let procedures = app.category("Thủ tục", "procedures").await;
+    for category in [&documents, &procedures] {
+        let r = app
+            .post(
+                "/api/v1/articles",
+                Some(chief),
+                json!({"title": "Sai chuyên mục", "category_id": category}),
+            )
+            .await;
+        r.problem(422, "validation_failed");
+        assert_eq!(r.field_errors(), ["category_id:category_kind_mismatch"]);
+    }
+    let a = app
+        .create_article(chief, &b.news, "Đúng chuyên mục", json!({}))
+        .await;
+    let r = app
+        .call_with(
+            Method::PATCH,
+            &format!("/api/v1/articles/{}", a.id),
+            Some(chief),
+            Some(json!({"category_id": documents})),
+            &[("If-Match", &a.etag)],
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.field_errors(), ["category_id:category_kind_mismatch"]);
+    // Nothing changed; the article kinds are all accepted.
+    assert_eq!(app.etag_of(chief, &a.id).await, a.etag);
+    for kind in ["activities", "policy", "ads"] {
+        let c = app.category(&format!("Chuyên mục {kind}"), kind).await;
+        app.create_article(chief, &c, &format!("Bài {kind}"), json!({}))
+            .await;
+    }
+}

@@ -81,3 +81,48 @@ async fn one_category_slug_or_department_name_at_once_gives_one_and_a_documented
         r.problem(409, "name_taken");
     }
 }
+
+/// A category's kind changing to one articles are not filed under, while articles are being
+/// filed under it: either the change is refused (409) or the articles are (422), never both
+/// pass; on PostgreSQL that takes the category's kind lock.
+#[tokio::test]
+async fn articles_and_a_change_of_their_categorys_kind_at_once_never_both_pass() {
+    let app = racing_app().await;
+    let chief = app.staff("editor_in_chief").await;
+    for round in 0..10 {
+        let category = app.category(&format!("Tin tức {round}"), "news").await;
+        let creates = (0..4).map(|i| {
+            app.post(
+                "/api/v1/articles",
+                Some(&chief.token),
+                json!({"title": format!("Bài {round}.{i}"), "category_id": category}),
+            )
+        });
+        let path = format!("/api/v1/categories/{category}");
+        let change = app.patch(
+            &path,
+            Some(&chief.token),
+            json!({"kind": "legal_documents"}),
+        );
+        let (created, changed) =
+            futures::future::join(futures::future::join_all(creates), change).await;
+        let filed = created.iter().filter(|r| r.status == 201).count();
+        for r in created.iter().filter(|r| r.status != 201) {
+            assert_eq!(
+                r.field_errors(),
+                ["category_id:category_kind_mismatch"],
+                "{}",
+                r.text
+            );
+        }
+        if changed.status == 200 {
+            assert_eq!(
+                filed, 0,
+                "round {round}: the kind changed under {filed} articles"
+            );
+        } else {
+            changed.problem(409, "category_in_use");
+            assert_eq!(filed, 4, "round {round}");
+        }
+    }
+}

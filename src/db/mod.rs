@@ -242,6 +242,22 @@ pub fn lock_invariant(conn: &mut DbConnection, name: &str) -> diesel::QueryResul
     Ok(())
 }
 
+/// The shared side of [`lock_invariant`]: many writers that rely on a fact hold it together
+/// (articles filed under a category), the one that changes the fact takes it alone and waits
+/// for them. A no-op on SQLite.
+pub fn lock_invariant_shared(conn: &mut DbConnection, name: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConnection::Postgres(c) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .execute(c)?;
+        }
+        DbConnection::Sqlite(_) => {}
+    }
+    Ok(())
+}
+
 /// Runs `work` in a write transaction. On SQLite it begins `IMMEDIATE`, taking the write lock
 /// up front: two deferred transactions that both read and then write deadlock in WAL mode, and
 /// SQLite fails one at once with "database is locked" instead of waiting out `busy_timeout`.

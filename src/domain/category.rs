@@ -78,6 +78,31 @@ impl CategoryKind {
 
 pub const MAX_LIMITED_YEARS: i32 = 5;
 
+/// The content kinds, each a resource of its own, and the categories each may be filed under:
+/// an item goes only in a category of its own kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentKind {
+    /// News and posts: news, activities, policies, announcements.
+    Article,
+}
+
+impl ContentKind {
+    pub fn category_kinds(self) -> &'static [CategoryKind] {
+        match self {
+            Self::Article => &[
+                CategoryKind::News,
+                CategoryKind::Activities,
+                CategoryKind::Policy,
+                CategoryKind::Ads,
+            ],
+        }
+    }
+
+    pub fn accepts(self, category: CategoryKind) -> bool {
+        self.category_kinds().contains(&category)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RetentionClass {

@@ -15,6 +15,7 @@ use crate::db::schema::{
     users,
 };
 use crate::db::{DbConnection, new_id, now};
+use crate::domain::category::{CategoryKind, ContentKind};
 use crate::domain::text::slugify;
 use crate::domain::workflow::{self, Status, Transition};
 use crate::domain::{html, search};
@@ -162,16 +163,42 @@ pub fn find_visible(
     Ok(Lookup::Found(article))
 }
 
+/// The category must exist and be one articles are filed under (news, activities, policy,
+/// announcements): 422 `unknown_category` or `category_kind_mismatch` on `category_id`.
 fn ensure_category(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
-    let n: i64 = categories::table
-        .filter(categories::id.eq(id))
-        .count()
-        .get_result(conn)?;
-    if n == 0 {
+    // Held until commit: the category's kind cannot change under the item being filed.
+    crate::db::lock_invariant_shared(conn, &super::categories::kind_lock(id))?;
+    let kind: Option<String> = categories::table
+        .find(id)
+        .select(categories::kind)
+        .first(conn)
+        .optional()?;
+    let Some(kind) = kind else {
         return Err(ApiError::field(
             "category_id",
             "unknown_category",
             Text::new("Không có chuyên mục này.", "No such category."),
+        ));
+    };
+    let accepted = CategoryKind::parse(&kind).is_some_and(|k| ContentKind::Article.accepts(k));
+    if !accepted {
+        let kinds = ContentKind::Article
+            .category_kinds()
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(ApiError::field(
+            "category_id",
+            "category_kind_mismatch",
+            Text::new(
+                format!(
+                    "Chuyên mục loại {kind} không nhận bài viết; bài viết thuộc các chuyên mục loại {kinds}."
+                ),
+                format!(
+                    "A {kind} category does not take articles; articles go in {kinds} categories."
+                ),
+            ),
         ));
     }
     Ok(())

@@ -5,9 +5,9 @@ use serde_json::json;
 
 use super::{AuditContext, Lookup, Page, audit};
 use crate::db::models::{Category, CategoryChangeset};
-use crate::db::schema::{categories, category_slugs, user_categories};
+use crate::db::schema::{articles, categories, category_slugs, user_categories};
 use crate::db::{DbConnection, new_id, now};
-use crate::domain::category::{CategoryKind, Retention};
+use crate::domain::category::{CategoryKind, ContentKind, Retention};
 use crate::error::{ApiError, ApiResult, Text, unique_as};
 
 pub struct NewCategoryInput {
@@ -168,6 +168,9 @@ pub fn update(
 ) -> ApiResult<Category> {
     crate::db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
+        if let Some(kind) = change.kind.filter(|k| k.as_str() != current.kind) {
+            ensure_items_fit(conn, &current.id, kind)?;
+        }
         if let Some(slug) = change.slug.as_ref().filter(|s| **s != current.slug) {
             ensure_slug_free(conn, slug, Some(&current.id))?;
             claim_slug(conn, slug)?;
@@ -208,6 +211,41 @@ pub fn update(
         )?;
         get(conn, &current.id)
     })
+}
+
+/// The lock that keeps items filed only under categories of their kind: writers filing an item
+/// hold it shared, a change of the category's kind alone.
+pub fn kind_lock(category_id: &str) -> String {
+    format!("category-kind:{category_id}")
+}
+
+/// A category's kind may change only to one its items may be filed under (409
+/// `category_in_use` otherwise): articles need an article kind.
+fn ensure_items_fit(conn: &mut DbConnection, id: &str, kind: CategoryKind) -> ApiResult<()> {
+    crate::db::lock_invariant(conn, &kind_lock(id))?;
+    if ContentKind::Article.accepts(kind) {
+        return Ok(());
+    }
+    let articles: i64 = articles::table
+        .filter(articles::category_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    if articles > 0 {
+        return Err(ApiError::conflict(
+            "category_in_use",
+            Text::new(
+                format!(
+                    "Chuyên mục đang có {articles} bài viết; chuyên mục loại {} không nhận bài viết.",
+                    kind.as_str()
+                ),
+                format!(
+                    "The category holds {articles} articles; a {} category does not take articles.",
+                    kind.as_str()
+                ),
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Deletes an unused category; one that board members review (or, later, content uses) is 409.
