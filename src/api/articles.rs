@@ -77,7 +77,7 @@ impl From<Article> for ArticleResponse {
         ArticleResponse {
             status: articles::status_of(&a),
             live: a.published_revision.is_some(),
-            tags: articles::tags_of(&a.tags),
+            tags: crate::services::tags_of(&a.tags),
             id: a.id,
             slug: a.slug,
             title: a.title,
@@ -570,7 +570,7 @@ pub struct RevisionResponse {
 impl From<ArticleRevision> for RevisionResponse {
     fn from(r: ArticleRevision) -> Self {
         RevisionResponse {
-            tags: articles::tags_of(&r.tags),
+            tags: crate::services::tags_of(&r.tags),
             number: r.number,
             slug: r.slug,
             title: r.title,

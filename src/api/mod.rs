@@ -79,7 +79,7 @@ pub fn invalid_cursor() -> ApiError {
 /// The key of a time-ordered page (`page_request`'s `after`), checked.
 pub fn time_cursor(after: Option<String>) -> ApiResult<Option<(NaiveDateTime, String)>> {
     after
-        .map(|key| crate::services::articles::parse_page_key(&key).ok_or_else(invalid_cursor))
+        .map(|key| crate::services::parse_page_key(&key).ok_or_else(invalid_cursor))
         .transpose()
 }
 

@@ -12,7 +12,6 @@ use crate::db::content::PublicArticle;
 use crate::domain::text::tag_key;
 use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
 use crate::services::Lookup;
-use crate::services::articles;
 use crate::services::public_articles::{self, PublicFilter, PublicSummary, SearchHit};
 use crate::state::AppState;
 
@@ -46,7 +45,7 @@ pub struct PublicArticleResponse {
 impl From<PublicArticle> for PublicArticleResponse {
     fn from(a: PublicArticle) -> Self {
         PublicArticleResponse {
-            tags: articles::tags_of(&a.tags),
+            tags: crate::services::tags_of(&a.tags),
             id: a.article_id,
             slug: a.slug,
             title: a.title,
@@ -84,7 +83,7 @@ pub struct PublicArticleSummary {
 impl From<PublicSummary> for PublicArticleSummary {
     fn from(a: PublicSummary) -> Self {
         PublicArticleSummary {
-            tags: articles::tags_of(&a.tags),
+            tags: crate::services::tags_of(&a.tags),
             id: a.article_id,
             slug: a.slug,
             title: a.title,

@@ -165,6 +165,25 @@ impl Iterator for TextChars<'_> {
     }
 }
 
+/// Media ids a body links to: `/api/v1/media/{id}/…` in `src` or `href`.
+pub fn ids_in_html(html: &str) -> Vec<String> {
+    const MARK: &str = "/api/v1/media/";
+    let mut ids: Vec<String> = html
+        .match_indices(MARK)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + MARK.len()..];
+            let id: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            (!id.is_empty() && id.len() <= 64).then_some(id)
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

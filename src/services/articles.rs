@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::content::{self, PublicChange, Write, require_version};
-use super::{AuditContext, Lookup, Page, media};
+use super::{AuditContext, Lookup, Page, media, page_key, tags_of};
 use crate::auth::roles::{self, Caller, ItemRef};
 use crate::db::content::{Article, ArticleRevision, ArticleSlug, ContentTransition, PublicArticle};
 use crate::db::schema::{
@@ -51,10 +51,6 @@ pub struct ArticlePatch {
 
 pub fn status_of(a: &Article) -> Status {
     Status::parse(&a.status).unwrap_or(Status::Draft)
-}
-
-pub fn tags_of(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
 }
 
 fn item_ref(a: &Article) -> ItemRef<'_> {
@@ -213,7 +209,7 @@ fn ensure_cover(conn: &mut DbConnection, cover: &Option<String>) -> ApiResult<()
 
 /// The media an article's content uses: its cover and what its body links to.
 fn media_of(article: &Article) -> Vec<String> {
-    let mut ids = media::ids_in_html(&article.body);
+    let mut ids = html::ids_in_html(&article.body);
     ids.extend(article.cover_media_id.iter().cloned());
     ids.sort();
     ids.dedup();
@@ -939,15 +935,4 @@ pub fn list_staff(
     Ok(Page::from_rows(rows, limit, |a| {
         page_key(a.updated_at, &a.id)
     }))
-}
-
-/// The sort key of a time-ordered page: microseconds since the epoch and the id.
-pub fn page_key(t: NaiveDateTime, id: &str) -> String {
-    format!("{}|{id}", t.and_utc().timestamp_micros())
-}
-
-pub fn parse_page_key(key: &str) -> Option<(NaiveDateTime, String)> {
-    let (micros, id) = key.split_once('|')?;
-    let t = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
-    (!id.is_empty()).then(|| (t, id.to_owned()))
 }

@@ -144,7 +144,7 @@ pub fn transitions(
         .limit(limit as i64 + 1)
         .load(conn)?;
     Ok(super::Page::from_rows(rows, limit, |t| {
-        super::articles::page_key(t.at, &t.id)
+        super::page_key(t.at, &t.id)
     }))
 }
 

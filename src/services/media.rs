@@ -219,9 +219,7 @@ pub fn list(
         .order((media::created_at.desc(), media::id.desc()))
         .limit(limit as i64 + 1)
         .load(conn)?;
-    let page = Page::from_rows(rows, limit, |m| {
-        super::articles::page_key(m.created_at, &m.id)
-    });
+    let page = Page::from_rows(rows, limit, |m| super::page_key(m.created_at, &m.id));
     let ids: Vec<&String> = page.items.iter().map(|m| &m.id).collect();
     let mut variants: Vec<MediaVariant> = media_variants::table
         .filter(media_variants::media_id.eq_any(ids))
@@ -361,25 +359,6 @@ pub fn delete(
         )?;
         Ok(())
     })
-}
-
-/// Media ids a body links to: `/api/v1/media/{id}/…` in `src` or `href`.
-pub fn ids_in_html(html: &str) -> Vec<String> {
-    const MARK: &str = "/api/v1/media/";
-    let mut ids: Vec<String> = html
-        .match_indices(MARK)
-        .filter_map(|(at, _)| {
-            let rest = &html[at + MARK.len()..];
-            let id: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
-            (!id.is_empty() && id.len() <= 64).then_some(id)
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 /// Records which media a content item uses, in its working copy or its public revision

@@ -27,6 +27,22 @@ pub struct Page<T> {
     pub next_after: Option<String>,
 }
 
+/// The sort key of a time-ordered page: microseconds since the epoch and the id.
+pub fn page_key(t: chrono::NaiveDateTime, id: &str) -> String {
+    format!("{}|{id}", t.and_utc().timestamp_micros())
+}
+
+pub fn parse_page_key(key: &str) -> Option<(chrono::NaiveDateTime, String)> {
+    let (micros, id) = key.split_once('|')?;
+    let t = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    (!id.is_empty()).then(|| (t, id.to_owned()))
+}
+
+/// Tags as stored: a JSON array of strings.
+pub fn tags_of(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
 impl<T> Page<T> {
     /// Builds a page from `limit + 1` fetched rows: the extra row only says "there is more".
     pub fn from_rows(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> String) -> Self {

@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Text};
 
 use super::Lookup;
 use super::Page;
-use super::articles::{page_key, tags_of};
+use super::{page_key, tags_of};
 use crate::db::DbConnection;
 use crate::db::content::{PublicArticle, PublicArticleTag};
 use crate::db::schema::{article_slugs, public_article_tags, public_articles};
