@@ -1569,3 +1569,166 @@ async fn articles_are_filed_only_under_categories_for_articles() {
             .await;
     }
 }
+
+/// The staff list's SQL and the per-item rules are one description (`roles::Scope`): for every
+/// role, the list shows exactly the working copies the per-item check lets the caller see,
+/// and "awaiting my review" exactly the submitted ones the caller may decide on.
+#[tokio::test]
+async fn the_staff_list_shows_exactly_what_the_item_rules_allow() {
+    use ttdt::auth::Role;
+    use ttdt::auth::roles::{self, Caller, ItemRef};
+    use ttdt::domain::workflow::Status;
+    let b = board().await;
+    let app = &b.app;
+    let other = app.category("Hoạt động", "activities").await;
+    let writer2 = app.staff("contributor").await;
+    let technician = app.staff("technician").await;
+    // (author, category, submit?)
+    let authors = [
+        (&b.writer, &b.news, true),
+        (&b.writer, &other, false),
+        (&writer2, &b.news, true),
+        (&writer2, &other, true),
+        (&b.member, &b.news, true),
+        (&b.member, &other, false),
+        (&b.chief, &other, true),
+        (&b.deputy, &b.news, false),
+    ];
+    for (i, (author, category, submit)) in authors.iter().enumerate() {
+        let a = app
+            .create_article(&author.token, category, &format!("Bài {i}"), json!({}))
+            .await;
+        if *submit {
+            let r = app
+                .step(&author.token, &a.id, &a.etag, "submit", None)
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+        }
+    }
+    let all = app
+        .get(
+            "/api/v1/editorial/articles?limit=100",
+            Some(&app.principal_token),
+        )
+        .await;
+    let items: Vec<(String, String, String, Status)> = all.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_owned(),
+                a["author_id"].as_str().unwrap().to_owned(),
+                a["category_id"].as_str().unwrap().to_owned(),
+                Status::parse(a["status"].as_str().unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(items.len(), authors.len());
+    let no_categories: Vec<String> = Vec::new();
+    let member_categories = vec![b.news.clone()];
+    let callers = [
+        (
+            &app.principal_token,
+            "principal",
+            Role::Principal,
+            &no_categories,
+        ),
+        (
+            &b.chief.token,
+            b.chief.id.as_str(),
+            Role::EditorInChief,
+            &no_categories,
+        ),
+        (
+            &b.deputy.token,
+            b.deputy.id.as_str(),
+            Role::DeputyEditor,
+            &no_categories,
+        ),
+        (
+            &b.member.token,
+            b.member.id.as_str(),
+            Role::BoardMember,
+            &member_categories,
+        ),
+        (
+            &b.writer.token,
+            b.writer.id.as_str(),
+            Role::Contributor,
+            &no_categories,
+        ),
+        (
+            &writer2.token,
+            writer2.id.as_str(),
+            Role::Contributor,
+            &no_categories,
+        ),
+        (
+            &technician.token,
+            technician.id.as_str(),
+            Role::Technician,
+            &no_categories,
+        ),
+    ];
+    let ids = |r: &Resp| -> Vec<String> {
+        let mut ids: Vec<String> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    for (token, id, role, categories) in callers {
+        let caller = Caller {
+            id,
+            role,
+            categories,
+            publish: false,
+        };
+        let allowed = |check: &dyn Fn(&ItemRef) -> bool| -> Vec<String> {
+            let mut ids: Vec<String> = items
+                .iter()
+                .filter(|(_, author, category, status)| {
+                    check(&ItemRef {
+                        author_id: author,
+                        category_id: category,
+                        status: *status,
+                    })
+                })
+                .map(|(id, ..)| id.clone())
+                .collect();
+            ids.sort();
+            ids
+        };
+        let seen = allowed(&|item| roles::can_see_working_copy(&caller, item));
+        let listed = app
+            .get("/api/v1/editorial/articles?limit=100", Some(token))
+            .await;
+        if role == Role::Technician {
+            listed.problem(403, "forbidden");
+            assert!(seen.is_empty());
+            continue;
+        }
+        assert_eq!(ids(&listed), seen, "{role:?}");
+        assert!(!seen.is_empty(), "{role:?} sees something");
+        let reviewable = allowed(&|item| roles::can_review(&caller, item));
+        let awaiting = app
+            .get(
+                "/api/v1/editorial/articles?awaiting_review=true&limit=100",
+                Some(token),
+            )
+            .await;
+        assert_eq!(ids(&awaiting), reviewable, "{role:?} awaiting review");
+        // And each listed item opens for the caller; the others answer 404.
+        for (item, ..) in &items {
+            let r = app
+                .get(&format!("/api/v1/editorial/articles/{item}"), Some(token))
+                .await;
+            let expected = if seen.contains(item) { 200 } else { 404 };
+            assert_eq!(r.status.as_u16(), expected, "{role:?} {item}");
+        }
+    }
+}

@@ -155,15 +155,77 @@ pub fn can_manage_media(caller: &Caller<'_>, uploaded_by: &str) -> bool {
         )
 }
 
-/// Whether the caller may see the item's working copy (unpublished states, revisions, history).
-/// Everyone else gets a 404, as if it did not exist.
-pub fn can_see_working_copy(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
-    match c.role {
-        Role::Principal | Role::EditorInChief | Role::DeputyEditor => true,
-        Role::BoardMember => c.owns(item) || c.reviews(item),
-        Role::Contributor => c.owns(item),
-        _ => false,
+/// A set of content items described by who wrote them and where they are filed: the one
+/// description both a per-item check (`contains`) and a list's SQL filter are built from, so
+/// the two cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    All,
+    /// Items written by `author`, or filed under one of `categories`.
+    AuthorOrCategories {
+        author: &'a str,
+        categories: &'a [String],
+    },
+    /// Items written by `author`.
+    Author {
+        author: &'a str,
+    },
+    /// Items filed under one of `categories` and not written by `author`.
+    CategoriesNotBy {
+        categories: &'a [String],
+        author: &'a str,
+    },
+    Nothing,
+}
+
+impl Scope<'_> {
+    pub fn contains(&self, item: &ItemRef<'_>) -> bool {
+        let filed = |categories: &[String]| categories.iter().any(|c| c == item.category_id);
+        match *self {
+            Scope::All => true,
+            Scope::AuthorOrCategories { author, categories } => {
+                item.author_id == author || filed(categories)
+            }
+            Scope::Author { author } => item.author_id == author,
+            Scope::CategoriesNotBy { categories, author } => {
+                filed(categories) && item.author_id != author
+            }
+            Scope::Nothing => false,
+        }
     }
+}
+
+/// The working copies a caller may see (unpublished states, revisions, history): the
+/// principal, chief and deputy all; a board member their own and their categories'; a
+/// contributor their own. Everyone else none, and gets a 404 as if the item did not exist.
+pub fn working_copies<'a>(c: &Caller<'a>) -> Scope<'a> {
+    match c.role {
+        Role::Principal | Role::EditorInChief | Role::DeputyEditor => Scope::All,
+        Role::BoardMember => Scope::AuthorOrCategories {
+            author: c.id,
+            categories: c.categories,
+        },
+        Role::Contributor => Scope::Author { author: c.id },
+        _ => Scope::Nothing,
+    }
+}
+
+/// The items a caller reviews (approves, asks changes of, rejects): the chief and deputy all;
+/// a board member those in their categories, never their own work (Điều 5.3).
+pub fn reviewed_items<'a>(c: &Caller<'a>) -> Scope<'a> {
+    match c.role {
+        Role::EditorInChief | Role::DeputyEditor => Scope::All,
+        Role::BoardMember => Scope::CategoriesNotBy {
+            categories: c.categories,
+            author: c.id,
+        },
+        _ => Scope::Nothing,
+    }
+}
+
+/// Whether the caller may see the item's working copy: [`working_copies`] holds it.
+pub fn can_see_working_copy(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
+    working_copies(c).contains(item)
 }
 
 /// Contributors change only their own drafts; board members their own drafts and anything in
@@ -186,11 +248,9 @@ pub fn can_transition(c: &Caller<'_>, item: &ItemRef<'_>, transition: Transition
     match transition {
         Transition::Submit => can_edit(c, item),
         // Review before publish: board members review their fields, never their own work.
-        Transition::Approve | Transition::RequestChanges | Transition::Reject => match c.role {
-            Role::EditorInChief | Role::DeputyEditor => true,
-            Role::BoardMember => c.reviews(item) && !c.owns(item),
-            _ => false,
-        },
+        Transition::Approve | Transition::RequestChanges | Transition::Reject => {
+            reviewed_items(c).contains(item)
+        }
         // The chief publishes; the deputy only by the chief's standing delegation (Điều 5.2).
         Transition::Publish | Transition::Unpublish | Transition::Archive => match c.role {
             Role::EditorInChief => true,
@@ -204,7 +264,7 @@ pub fn can_transition(c: &Caller<'_>, item: &ItemRef<'_>, transition: Transition
 
 /// "Waiting for my review": submitted items this caller may decide on.
 pub fn can_review(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
-    can_transition(c, item, Transition::Approve)
+    item.status == Status::Submitted && reviewed_items(c).contains(item)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::content::{self, PublicChange, Write, require_version};
 use super::{AuditContext, Lookup, Page, media, page_key, tags_of};
-use crate::auth::roles::{self, Caller, ItemRef};
+use crate::auth::roles::{self, Caller, ItemRef, Scope};
 use crate::db::content::{Article, ArticleRevision, ArticleSlug, ContentTransition, PublicArticle};
 use crate::db::schema::{
     article_revisions, article_slugs, articles, categories, public_article_tags, public_articles,
@@ -879,6 +879,31 @@ pub struct StaffFilter {
 }
 
 /// Working copies the caller may see, most recently changed first.
+type StaffQuery<'a> = articles::BoxedQuery<
+    'a,
+    crate::db::MultiBackend,
+    diesel::dsl::AsSelect<Article, crate::db::MultiBackend>,
+>;
+
+/// A [`Scope`] as SQL on the article columns: the list shows exactly what the per-item check
+/// (`Scope::contains`) allows.
+fn within<'a>(q: StaffQuery<'a>, scope: Scope<'_>) -> StaffQuery<'a> {
+    use articles::{author_id, category_id, id};
+    match scope {
+        Scope::All => q,
+        Scope::AuthorOrCategories { author, categories } => q.filter(
+            author_id
+                .eq(author.to_owned())
+                .or(category_id.eq_any(categories.to_vec())),
+        ),
+        Scope::Author { author } => q.filter(author_id.eq(author.to_owned())),
+        Scope::CategoriesNotBy { categories, author } => q
+            .filter(category_id.eq_any(categories.to_vec()))
+            .filter(author_id.ne(author.to_owned())),
+        Scope::Nothing => q.filter(id.eq("")),
+    }
+}
+
 pub fn list_staff(
     conn: &mut DbConnection,
     caller: &Caller<'_>,
@@ -886,20 +911,14 @@ pub fn list_staff(
     after: Option<(NaiveDateTime, String)>,
     limit: usize,
 ) -> ApiResult<Page<Article>> {
-    use crate::auth::Role;
-    let mut q = articles::table.select(Article::as_select()).into_boxed();
-    match caller.role {
-        Role::Principal | Role::EditorInChief | Role::DeputyEditor => {}
-        Role::BoardMember => {
-            q = q.filter(
-                articles::author_id
-                    .eq(caller.id.to_owned())
-                    .or(articles::category_id.eq_any(caller.categories.to_vec())),
-            )
-        }
-        Role::Contributor => q = q.filter(articles::author_id.eq(caller.id.to_owned())),
-        _ => return Err(ApiError::forbidden()),
+    let seen = roles::working_copies(caller);
+    if seen == Scope::Nothing {
+        return Err(ApiError::forbidden());
     }
+    let mut q = within(
+        articles::table.select(Article::as_select()).into_boxed(),
+        seen,
+    );
     if let Some(status) = filter.status {
         q = q.filter(articles::status.eq(status.as_str()));
     }
@@ -910,16 +929,10 @@ pub fn list_staff(
         q = q.filter(articles::author_id.eq(caller.id.to_owned()));
     }
     if filter.awaiting_my_review {
-        q = q.filter(articles::status.eq(Status::Submitted.as_str()));
-        match caller.role {
-            Role::EditorInChief | Role::DeputyEditor => {}
-            Role::BoardMember => {
-                q = q
-                    .filter(articles::category_id.eq_any(caller.categories.to_vec()))
-                    .filter(articles::author_id.ne(caller.id.to_owned()))
-            }
-            _ => q = q.filter(articles::id.eq("")),
-        }
+        q = within(
+            q.filter(articles::status.eq(Status::Submitted.as_str())),
+            roles::reviewed_items(caller),
+        );
     }
     if let Some((t, id)) = after {
         q = q.filter(
