@@ -170,7 +170,7 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-/// Search ranks at most this many matches, the most recently published: a query for words
+/// Search ranks at most this many matches, the most recently (re)published: a query for words
 /// found in nearly every article would otherwise cost time in proportion to the whole
 /// archive. Older matches are still found by adding words to the query.
 pub const RANKED_MATCHES: i64 = 1000;
@@ -216,11 +216,15 @@ pub fn search(
         })
         .collect::<Vec<_>>()
         .join(" + ");
-    let rank = format!(
-        "SELECT {SEARCH_COLUMNS}, {score} AS score FROM window_rows w \
-         JOIN public_articles p ON p.article_id = w.article_id \
-         ORDER BY score DESC, p.published_at DESC, p.article_id DESC"
-    );
+    // The window: the most recent matches, in the order rows entered the projection (the
+    // rowid on SQLite, which FTS5 walks backwards and stops; `search_seq` on PostgreSQL), so
+    // both backends rank the same rows.
+    let rank = |window: &str, on: &str| {
+        format!(
+            "SELECT {SEARCH_COLUMNS} FROM ({window}) w JOIN public_articles p ON {on} \
+             ORDER BY ({score}) DESC, p.published_at DESC, p.article_id DESC"
+        )
+    };
     let rows: Vec<SearchRow> = match conn {
         DbConnection::Sqlite(c) => {
             let matcher = terms
@@ -228,32 +232,46 @@ pub fn search(
                 .map(|t| format!("\"{t}\""))
                 .collect::<Vec<_>>()
                 .join(" ");
-            diesel::sql_query(format!(
-                "WITH window_rows AS ( \
-                   SELECT p.article_id FROM public_articles_fts f \
-                   JOIN public_articles p ON p.rowid = f.rowid \
-                   WHERE public_articles_fts MATCH ?1 AND (?2 = '' OR p.category_id = ?2) \
-                   ORDER BY p.published_at DESC, p.article_id DESC LIMIT {RANKED_MATCHES}) \
-                 {rank} LIMIT ?3 OFFSET ?4"
-            ))
-            .bind::<Text, _>(matcher)
-            .bind::<Text, _>(&category)
-            .bind::<BigInt, _>(fetch)
-            .bind::<BigInt, _>(offset)
-            .load(c)?
+            // A category filter needs the row before the window.
+            let window = if category.is_empty() {
+                format!(
+                    "SELECT rowid AS r FROM public_articles_fts \
+                     WHERE public_articles_fts MATCH ?1 AND ?2 = '' \
+                     ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
+                )
+            } else {
+                format!(
+                    "SELECT f.rowid AS r FROM public_articles_fts f \
+                     JOIN public_articles p ON p.rowid = f.rowid \
+                     WHERE public_articles_fts MATCH ?1 AND p.category_id = ?2 \
+                     ORDER BY f.rowid DESC LIMIT {RANKED_MATCHES}"
+                )
+            };
+            let sql = format!("{} LIMIT ?3 OFFSET ?4", rank(&window, "p.rowid = w.r"));
+            diesel::sql_query(sql)
+                .bind::<Text, _>(matcher)
+                .bind::<Text, _>(&category)
+                .bind::<BigInt, _>(fetch)
+                .bind::<BigInt, _>(offset)
+                .load(c)?
         }
-        DbConnection::Postgres(c) => diesel::sql_query(format!(
-            "WITH window_rows AS ( \
-               SELECT article_id FROM public_articles \
-               WHERE search_tsv @@ to_tsquery('simple', $1) AND ($2 = '' OR category_id = $2) \
-               ORDER BY published_at DESC, article_id DESC LIMIT {RANKED_MATCHES}) \
-             {rank} LIMIT $3 OFFSET $4"
-        ))
-        .bind::<Text, _>(terms.join(" & "))
-        .bind::<Text, _>(&category)
-        .bind::<BigInt, _>(fetch)
-        .bind::<BigInt, _>(offset)
-        .load(c)?,
+        DbConnection::Postgres(c) => {
+            let window = format!(
+                "SELECT article_id FROM public_articles \
+                 WHERE search_tsv @@ to_tsquery('simple', $1) AND ($2 = '' OR category_id = $2) \
+                 ORDER BY search_seq DESC LIMIT {RANKED_MATCHES}"
+            );
+            let sql = format!(
+                "{} LIMIT $3 OFFSET $4",
+                rank(&window, "p.article_id = w.article_id")
+            );
+            diesel::sql_query(sql)
+                .bind::<Text, _>(terms.join(" & "))
+                .bind::<Text, _>(&category)
+                .bind::<BigInt, _>(fetch)
+                .bind::<BigInt, _>(offset)
+                .load(c)?
+        }
     };
     let more = rows.len() > limit;
     let items = rows
