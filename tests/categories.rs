@@ -340,3 +340,38 @@ async fn a_renamed_slug_redirects_and_filters_take_slugs_old_and_new() {
     assert_eq!(now.status, 200);
     assert_eq!(now.body["id"], r.body["id"]);
 }
+
+/// Slugs fold Vietnamese and drop emoji; a name in another script is never refused for it.
+#[tokio::test]
+async fn category_names_in_any_script_get_a_slug() {
+    let app = spawn_app().await;
+    let chief = app.staff("editor_in_chief").await;
+    let t = Some(chief.token.as_str());
+    for (name, slug) in [
+        ("🌸 Hội xuân 🌸", "hoi-xuan"),
+        ("Giao lưu 日本", "giao-luu"),
+        ("日本語", "ri-ben-yu"),
+        ("Ødegård", "odegard"),
+    ] {
+        let r = app
+            .post(
+                "/api/v1/categories",
+                t,
+                json!({"name": name, "kind": "news"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{name}: {}", r.text);
+        assert_eq!(r.body["slug"], slug, "{name}");
+        assert_eq!(r.body["name"], name);
+    }
+    // Nothing to make a slug of: asked for one.
+    let r = app
+        .post(
+            "/api/v1/categories",
+            t,
+            json!({"name": "!!!", "kind": "news"}),
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.field_errors(), ["slug:slug"]);
+}

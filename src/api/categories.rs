@@ -14,7 +14,7 @@ use crate::auth::Actor;
 use crate::auth::roles;
 use crate::db::models::Category;
 use crate::domain::category::{CategoryKind, MAX_LIMITED_YEARS, Retention, RetentionClass};
-use crate::domain::text::{nfc, no_nul, slugify, valid_slug};
+use crate::domain::text::{nfc, no_nul, tag_key, valid_slug};
 use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
 use crate::services::AuditContext;
 use crate::services::Lookup;
@@ -228,7 +228,8 @@ pub async fn create_category(
         .text("name", &body.name)
         .text("description", &body.description)
         .check()?;
-    let slug = body.slug.clone().unwrap_or_else(|| slugify(&body.name));
+    // A name with no Latin letter (日本語) gets its transliteration rather than a refusal.
+    let slug = body.slug.clone().unwrap_or_else(|| tag_key(&body.name));
     if valid_slug(&slug).is_err() {
         return Err(ApiError::field(
             "slug",

@@ -21,8 +21,9 @@ pub fn slugify(s: &str) -> String {
     slug::slugify(latin)
 }
 
-/// The key a tag is filtered by: its slug, or for a tag with nothing Latin in it (日本, 🎉), its
-/// transliteration, so that every tag can be filtered by.
+/// The key a tag is filtered by, and a category's default slug: the slug, or for a name with
+/// nothing Latin in it (日本語), its transliteration (`ri-ben-yu`), so that no name is refused
+/// for its script.
 pub fn tag_key(tag: &str) -> String {
     let key = slugify(tag);
     if key.is_empty() {
