@@ -198,3 +198,70 @@ async fn rows_indexed_by_older_rules_are_rebuilt() {
         assert_eq!(found(&app, &q).await.0, expected, "{q:?}");
     }
 }
+
+/// `GET /api/v1/search`: every public kind at once (articles today), ranked like the per-kind
+/// search, paged, public; bad queries are 400.
+#[tokio::test]
+async fn site_wide_search_finds_every_public_kind() {
+    let app = spawn_app().await;
+    publish_corpus(&app).await;
+    let r = app
+        .get("/api/v1/search?q=%C4%91%E1%BB%8Dc%20s%C3%A1ch", None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.header("cache-control"),
+        Some("public, max-age=60, stale-while-revalidate=300")
+    );
+    let items = r.body["items"].as_array().unwrap();
+    let slugs: Vec<&str> = items.iter().map(|i| i["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs, ["phong-trao-doc-sach", "thong-bao-lich-nghi"]);
+    assert_eq!(items[0]["kind"], "article");
+    assert_eq!(items[0]["url"], "/api/v1/articles/phong-trao-doc-sach");
+    assert_eq!(
+        items[0]["snippet"],
+        "Phong trào <mark>đọc</mark> <mark>sách</mark> — Cả trường hưởng ứng. — Thư viện mở cửa cả ngày thứ Bảy. — Thư viện"
+    );
+    // The same as the per-kind search, for every query of the corpus.
+    for (q, expected) in queries() {
+        let path = format!("/api/v1/search?q={}&kind=article", urlencoding(&q));
+        let r = app.get(&path, None).await;
+        let slugs: Vec<&str> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["slug"].as_str().unwrap())
+            .collect();
+        assert_eq!(slugs, expected, "{q:?}");
+    }
+    // Paged.
+    let first = app.get("/api/v1/search?q=doc%20sach&limit=1", None).await;
+    assert_eq!(first.body["items"][0]["slug"], "phong-trao-doc-sach");
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let second = app
+        .get(
+            &format!("/api/v1/search?q=doc%20sach&limit=1&cursor={cursor}"),
+            None,
+        )
+        .await;
+    assert_eq!(second.body["items"][0]["slug"], "thong-bao-lich-nghi");
+    assert_eq!(second.body["next_cursor"], serde_json::Value::Null);
+    // Bad queries.
+    let long = "a".repeat(201);
+    for path in [
+        "/api/v1/search".to_owned(),
+        "/api/v1/search?q=".to_owned(),
+        "/api/v1/search?q=%20%20".to_owned(),
+        format!("/api/v1/search?q={long}"),
+        "/api/v1/search?q=a%00b".to_owned(),
+        "/api/v1/search?q=sach&kind=poem".to_owned(),
+    ] {
+        app.get(&path, None).await.problem(400, "invalid_query");
+    }
+    app.get("/api/v1/search?q=sach&limit=0", None)
+        .await
+        .problem(400, "invalid_limit");
+    app.get("/api/v1/search?q=sach&cursor=nonsense", None)
+        .await
+        .problem(400, "invalid_cursor");
+}

@@ -11,6 +11,7 @@ pub mod health;
 pub mod media;
 pub mod middleware;
 pub mod public_articles;
+pub mod search;
 pub mod text;
 pub mod users;
 
@@ -35,6 +36,7 @@ pub const MAX_PAGE_SIZE: usize = 100;
 /// reads, the hottest paths by far, come first.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(public_articles::configure)
+        .configure(search::configure)
         .configure(auth::configure)
         .configure(users::configure)
         .configure(categories::configure)

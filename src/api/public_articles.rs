@@ -16,7 +16,7 @@ use crate::services::public_articles::{self, PublicFilter, PublicSummary, Search
 use crate::state::AppState;
 
 /// Public pages may be cached briefly by browsers and proxies.
-const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_articles).service(get_article);
