@@ -78,6 +78,19 @@ pub fn invalid_cursor() -> ApiError {
     )
 }
 
+/// Where a page of ranked search results starts (`page_request`'s `after`): an offset into
+/// the ranking, checked.
+pub fn search_offset(after: Option<&str>) -> ApiResult<i64> {
+    match after {
+        None => Ok(0),
+        Some(o) => o
+            .parse::<i64>()
+            .ok()
+            .filter(|o| (0..10_000).contains(o))
+            .ok_or_else(invalid_cursor),
+    }
+}
+
 /// The key of a time-ordered page (`page_request`'s `after`), checked.
 pub fn time_cursor(after: Option<String>) -> ApiResult<Option<(NaiveDateTime, String)>> {
     after

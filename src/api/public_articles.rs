@@ -194,14 +194,7 @@ pub async fn list_articles(
                 },
             };
             if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-                let offset = match &after {
-                    None => 0,
-                    Some(o) => o
-                        .parse::<i64>()
-                        .ok()
-                        .filter(|o| (0..10_000).contains(o))
-                        .ok_or_else(super::invalid_cursor)?,
-                };
+                let offset = super::search_offset(after.as_deref())?;
                 let page =
                     public_articles::search(conn, text, category_id.as_deref(), offset, limit)?;
                 return Ok(PublicArticleList {

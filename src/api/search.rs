@@ -104,14 +104,7 @@ pub async fn search(
             ),
         ));
     }
-    let offset = match &after {
-        None => 0,
-        Some(o) => o
-            .parse::<i64>()
-            .ok()
-            .filter(|o| (0..10_000).contains(o))
-            .ok_or_else(super::invalid_cursor)?,
-    };
+    let offset = super::search_offset(after.as_deref())?;
     let _permit = state
         .search_permits
         .acquire()

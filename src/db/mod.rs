@@ -230,26 +230,21 @@ pub fn new_id() -> String {
 /// second wait, and its next statement then sees what the first committed. On SQLite write
 /// transactions already run one at a time (`BEGIN IMMEDIATE`).
 pub fn lock_invariant(conn: &mut DbConnection, name: &str) -> diesel::QueryResult<()> {
-    use diesel::RunQueryDsl;
-    match conn {
-        DbConnection::Postgres(c) => {
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .bind::<diesel::sql_types::Text, _>(name)
-                .execute(c)?;
-        }
-        DbConnection::Sqlite(_) => {}
-    }
-    Ok(())
+    advisory_lock(conn, name, "pg_advisory_xact_lock")
 }
 
 /// The shared side of [`lock_invariant`]: many writers that rely on a fact hold it together
 /// (articles filed under a category), the one that changes the fact takes it alone and waits
 /// for them. A no-op on SQLite.
 pub fn lock_invariant_shared(conn: &mut DbConnection, name: &str) -> diesel::QueryResult<()> {
+    advisory_lock(conn, name, "pg_advisory_xact_lock_shared")
+}
+
+fn advisory_lock(conn: &mut DbConnection, name: &str, function: &str) -> diesel::QueryResult<()> {
     use diesel::RunQueryDsl;
     match conn {
         DbConnection::Postgres(c) => {
-            diesel::sql_query("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+            diesel::sql_query(format!("SELECT {function}(hashtextextended($1, 0))"))
                 .bind::<diesel::sql_types::Text, _>(name)
                 .execute(c)?;
         }
