@@ -1399,6 +1399,31 @@ async fn every_text_field_is_checked_for_legacy_text_and_foreign_names_pass() {
             .body["items"],
         json!([])
     );
+    // A revision note and a review comment are text like any other.
+    let d = app
+        .create_article(&b.writer.token, &b.news, "Bài nháp", json!({}))
+        .await;
+    let r = app
+        .call_with(
+            Method::PATCH,
+            &format!("/api/v1/articles/{}", d.id),
+            Some(&b.writer.token),
+            Some(json!({"summary": "Tóm tắt", "note": "söa l¹i"})),
+            &[("If-Match", &d.etag)],
+        )
+        .await;
+    assert_eq!(r.field_errors(), ["note:legacy_vietnamese_encoding"]);
+    let r = app
+        .step(
+            &b.writer.token,
+            &d.id,
+            &d.etag,
+            "submit",
+            Some(json!({"comment": "Göi duyÖt"})),
+        )
+        .await;
+    assert_eq!(r.field_errors(), ["comment:legacy_vietnamese_encoding"]);
+    assert_eq!(app.etag_of(chief, &d.id).await, d.etag, "nothing changed");
 
     // Names from other languages are never refused.
     let a = app

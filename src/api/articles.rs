@@ -263,6 +263,9 @@ async fn step(
 ) -> ApiResult<HttpResponse> {
     let req = body.0;
     req.validate()?;
+    encoding::Fields::default()
+        .text("comment", &req.comment)
+        .check()?;
     if req.publish_at.is_some() && t != Transition::Publish {
         return Err(ApiError::field(
             "publish_at",
@@ -394,6 +397,7 @@ pub async fn create_article(
         .text("summary", &body.summary)
         .text("body", &body.body)
         .list("tags", &body.tags)
+        .text("note", &body.note)
         .check()?;
     let fields = ArticleFields {
         title: body.title,
@@ -452,6 +456,7 @@ pub async fn update_article(
         .sent("summary", &body.summary)
         .sent("body", &body.body)
         .list("tags", body.tags.as_deref().unwrap_or_default())
+        .text("note", &body.note)
         .check()?;
     let patch = ArticlePatch {
         title: body.title,
