@@ -324,3 +324,57 @@ fn every_problem_code_is_in_the_spec_enum_and_documented() {
         );
     }
 }
+
+/// Each kind has its own operations and schemas, so generated clients get one method and one
+/// type per kind: article operations say "article" in their ids, and the bodies they take and
+/// give are article schemas, or building blocks every kind shares.
+#[test]
+fn operations_and_schemas_are_kind_qualified() {
+    const SHARED: &[&str] = &[
+        "ProblemDetails",
+        "TransitionRequest",
+        "TransitionResponse",
+        "FieldChange",
+    ];
+    let spec: Value = serde_json::from_str(&ttdt::startup::spec_json()).unwrap();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let kind = ["/api/v1/articles", "/api/v1/editorial/articles"]
+            .iter()
+            .any(|p| path.starts_with(p));
+        if !kind {
+            continue;
+        }
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            assert!(
+                id.contains("article"),
+                "{method} {path}: {id} names no kind"
+            );
+            let mut refs = Vec::new();
+            collect_refs(&op["requestBody"], &mut refs);
+            collect_refs(&op["responses"], &mut refs);
+            for name in refs {
+                assert!(
+                    name.contains("Article") || SHARED.contains(&name.as_str()),
+                    "{method} {path} uses {name}, which names no kind"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 15, "{checked}");
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(o) => {
+            if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+                out.push(r.rsplit('/').next().unwrap().to_owned());
+            }
+            o.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}

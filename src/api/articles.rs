@@ -24,8 +24,8 @@ use crate::services::encoding;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_working_copies)
-        .service(get_working_copy)
+    cfg.service(list_article_working_copies)
+        .service(get_article_working_copy)
         .service(create_article)
         .service(update_article)
         .service(submit_article)
@@ -35,10 +35,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(publish_article)
         .service(unpublish_article)
         .service(archive_article)
-        .service(list_revisions)
-        .service(get_revision)
-        .service(diff_revisions)
-        .service(restore_revision)
+        .service(list_article_revisions)
+        .service(get_article_revision)
+        .service(diff_article_revisions)
+        .service(restore_article_revision)
         .service(article_history);
 }
 
@@ -308,7 +308,7 @@ async fn step(
     )
 )]
 #[get("/editorial/articles")]
-pub async fn list_working_copies(
+pub async fn list_article_working_copies(
     actor: Actor,
     state: web::Data<AppState>,
     query: web::Query<WorkingCopyQuery>,
@@ -352,7 +352,7 @@ pub async fn list_working_copies(
     )
 )]
 #[get("/editorial/articles/{id}")]
-pub async fn get_working_copy(
+pub async fn get_article_working_copy(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -556,7 +556,7 @@ transition_endpoint!(
 );
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionResponse {
+pub struct ArticleRevisionResponse {
     pub number: i32,
     pub slug: String,
     pub title: String,
@@ -572,9 +572,9 @@ pub struct RevisionResponse {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<ArticleRevision> for RevisionResponse {
+impl From<ArticleRevision> for ArticleRevisionResponse {
     fn from(r: ArticleRevision) -> Self {
-        RevisionResponse {
+        ArticleRevisionResponse {
             tags: crate::services::tags_of(&r.tags),
             number: r.number,
             slug: r.slug,
@@ -593,7 +593,7 @@ impl From<ArticleRevision> for RevisionResponse {
 
 /// A revision in a list: who saved it, when and why; read the revision for its content.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionSummaryResponse {
+pub struct ArticleRevisionSummary {
     pub number: i32,
     pub slug: String,
     pub title: String,
@@ -603,9 +603,9 @@ pub struct RevisionSummaryResponse {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<articles::RevisionSummary> for RevisionSummaryResponse {
+impl From<articles::RevisionSummary> for ArticleRevisionSummary {
     fn from(r: articles::RevisionSummary) -> Self {
-        RevisionSummaryResponse {
+        ArticleRevisionSummary {
             number: r.number,
             slug: r.slug,
             title: r.title,
@@ -617,9 +617,9 @@ impl From<articles::RevisionSummary> for RevisionSummaryResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionList {
+pub struct ArticleRevisionList {
     /// Newest first.
-    pub items: Vec<RevisionSummaryResponse>,
+    pub items: Vec<ArticleRevisionSummary>,
     /// Pass as `?cursor=` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
@@ -640,18 +640,18 @@ pub struct PageQuery {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), PageQuery),
     responses(
-        (status = 200, description = "One page of revisions", body = RevisionList),
+        (status = 200, description = "One page of revisions", body = ArticleRevisionList),
         (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[get("/articles/{id}/revisions")]
-pub async fn list_revisions(
+pub async fn list_article_revisions(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
-) -> ApiResult<web::Json<RevisionList>> {
+) -> ApiResult<web::Json<ArticleRevisionList>> {
     let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
     let before = after
         .map(|n| n.parse::<i32>().map_err(|_| super::invalid_cursor()))
@@ -660,7 +660,7 @@ pub async fn list_revisions(
         .db(move |conn| articles::revisions(conn, &actor.caller(), &id, before, limit))
         .await?;
     let (items, next_cursor) = super::list_body(page);
-    Ok(web::Json(RevisionList { items, next_cursor }))
+    Ok(web::Json(ArticleRevisionList { items, next_cursor }))
 }
 
 /// One revision.
@@ -669,16 +669,16 @@ pub async fn list_revisions(
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), ("number" = i32, Path, description = "Revision number")),
     responses(
-        (status = 200, description = "The revision", body = RevisionResponse),
+        (status = 200, description = "The revision", body = ArticleRevisionResponse),
         (status = 404, description = "No such article or revision", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[get("/articles/{id}/revisions/{number}")]
-pub async fn get_revision(
+pub async fn get_article_revision(
     actor: Actor,
     state: web::Data<AppState>,
     path: web::Path<(String, i32)>,
-) -> ApiResult<web::Json<RevisionResponse>> {
+) -> ApiResult<web::Json<ArticleRevisionResponse>> {
     let (id, number) = path.into_inner();
     let revision = state
         .db(move |conn| articles::revision(conn, &actor.caller(), &id, number))
@@ -730,7 +730,7 @@ impl FieldValue {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionDiff {
+pub struct ArticleRevisionDiff {
     pub from: i32,
     pub to: i32,
     /// Fields other than the body that differ.
@@ -745,17 +745,17 @@ pub struct RevisionDiff {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), DiffQuery),
     responses(
-        (status = 200, description = "The differences", body = RevisionDiff),
+        (status = 200, description = "The differences", body = ArticleRevisionDiff),
         (status = 404, description = "No such article or revision", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[get("/articles/{id}/diff")]
-pub async fn diff_revisions(
+pub async fn diff_article_revisions(
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<DiffQuery>,
-) -> ApiResult<web::Json<RevisionDiff>> {
+) -> ApiResult<web::Json<ArticleRevisionDiff>> {
     let (from, to) = (query.from, query.to);
     let (a, b) = state
         .db(move |conn| {
@@ -766,7 +766,10 @@ pub async fn diff_revisions(
             ))
         })
         .await?;
-    let (a, b) = (RevisionResponse::from(a), RevisionResponse::from(b));
+    let (a, b) = (
+        ArticleRevisionResponse::from(a),
+        ArticleRevisionResponse::from(b),
+    );
     let (va, vb) = (
         serde_json::to_value(&a).map_err(ApiError::internal)?,
         serde_json::to_value(&b).map_err(ApiError::internal)?,
@@ -796,7 +799,7 @@ pub async fn diff_revisions(
             .header(&format!("revision {from}"), &format!("revision {to}"))
             .to_string()
     };
-    Ok(web::Json(RevisionDiff {
+    Ok(web::Json(ArticleRevisionDiff {
         from,
         to,
         changes,
@@ -822,7 +825,7 @@ pub async fn diff_revisions(
     )
 )]
 #[post("/articles/{id}/revisions/{number}/restore")]
-pub async fn restore_revision(
+pub async fn restore_article_revision(
     actor: Actor,
     state: web::Data<AppState>,
     path: web::Path<(String, i32)>,
@@ -903,7 +906,7 @@ impl From<ContentTransition> for TransitionResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct HistoryResponse {
+pub struct ArticleHistory {
     /// Oldest first.
     pub items: Vec<TransitionResponse>,
     /// Pass as `?cursor=` for the next page; `null` on the last page.
@@ -917,7 +920,7 @@ pub struct HistoryResponse {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), PageQuery),
     responses(
-        (status = 200, description = "One page of steps", body = HistoryResponse),
+        (status = 200, description = "One page of steps", body = ArticleHistory),
         (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -928,12 +931,12 @@ pub async fn article_history(
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
-) -> ApiResult<web::Json<HistoryResponse>> {
+) -> ApiResult<web::Json<ArticleHistory>> {
     let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
     let after = super::time_cursor(after)?;
     let page = state
         .db(move |conn| articles::history(conn, &actor.caller(), &id, after, limit))
         .await?;
     let (items, next_cursor) = super::list_body(page);
-    Ok(web::Json(HistoryResponse { items, next_cursor }))
+    Ok(web::Json(ArticleHistory { items, next_cursor }))
 }
