@@ -410,6 +410,90 @@ pub fn validity(dates: ValidityDates, today: NaiveDate) -> (Validity, bool) {
     (state, amended)
 }
 
+/// How one document relates to another (quan hệ văn bản), read from the document that states
+/// it: "this decision replaces that one".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// Căn cứ: issued on the basis of the other.
+    BasedOn,
+    /// Thay thế: replaces the other.
+    Replaces,
+    /// Sửa đổi, bổ sung: amends the other in part.
+    Amends,
+    /// Hướng dẫn thi hành: guides the implementation of the other.
+    Implements,
+}
+
+impl RelationKind {
+    pub const ALL: [RelationKind; 4] = [
+        Self::BasedOn,
+        Self::Replaces,
+        Self::Amends,
+        Self::Implements,
+    ];
+
+    /// As the stating document shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BasedOn => "Căn cứ",
+            Self::Replaces => "Thay thế",
+            Self::Amends => "Sửa đổi, bổ sung",
+            Self::Implements => "Hướng dẫn thi hành",
+        }
+    }
+
+    /// As the other document shows it (the inverse).
+    pub fn inverse_name(self) -> &'static str {
+        match self {
+            Self::BasedOn => "Là căn cứ của",
+            Self::Replaces => "Bị thay thế bởi",
+            Self::Amends => "Được sửa đổi, bổ sung bởi",
+            Self::Implements => "Được hướng dẫn bởi",
+        }
+    }
+}
+
+/// Whether a relation `from` → `to` would close a circle among `existing` relations (of any
+/// kind): a document that, through what it replaces, amends, implements or is based on, comes
+/// back to itself. A document never relates to itself.
+pub fn closes_a_cycle(existing: &[(&str, &str)], from: &str, to: &str) -> bool {
+    if from == to {
+        return true;
+    }
+    // Is `from` reachable from `to`?
+    let mut stack = vec![to];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(at) = stack.pop() {
+        if at == from {
+            return true;
+        }
+        if seen.insert(at) {
+            stack.extend(existing.iter().filter(|(a, _)| *a == at).map(|(_, b)| *b));
+        }
+    }
+    false
+}
+
+/// The replacement and amendment dates of a document, from the **published** documents that
+/// state a relation to it, each with its own effective date: the earliest of each kind.
+/// Unpublished ones are not passed in, so they change nothing.
+pub fn replaced_and_amended_from(
+    incoming: &[(RelationKind, NaiveDate)],
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let earliest = |kind: RelationKind| {
+        incoming
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, d)| *d)
+            .min()
+    };
+    (
+        earliest(RelationKind::Replaces),
+        earliest(RelationKind::Amends),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -853,5 +937,52 @@ mod tests {
             validity(amended, day(2026, 1, 1)),
             (Validity::InForce, true)
         );
+    }
+
+    #[test]
+    fn relations_show_their_inverse_and_never_close_a_circle() {
+        for kind in RelationKind::ALL {
+            assert_ne!(kind.name(), kind.inverse_name());
+        }
+        let existing = [("b", "a"), ("c", "b")]; // b replaces a, c amends b
+        assert!(
+            closes_a_cycle(&existing, "a", "a"),
+            "nothing relates to itself"
+        );
+        assert!(closes_a_cycle(&existing, "a", "b"), "a → b → a");
+        assert!(closes_a_cycle(&existing, "a", "c"), "a → c → b → a");
+        assert!(
+            !closes_a_cycle(&existing, "c", "a"),
+            "c → a is one more arrow the same way"
+        );
+        assert!(!closes_a_cycle(&existing, "d", "a"));
+        assert!(!closes_a_cycle(&[], "a", "b"));
+    }
+
+    #[test]
+    fn a_replacement_counts_from_its_own_effective_date() {
+        // The old circular, in force since 2020; a new one replacing it, published with an
+        // effective date in the future, and an amendment already in force.
+        let incoming = [
+            (RelationKind::Replaces, day(2027, 2, 1)),
+            (RelationKind::BasedOn, day(2020, 1, 1)),
+            (RelationKind::Amends, day(2025, 6, 1)),
+            (RelationKind::Replaces, day(2027, 3, 1)),
+        ];
+        let (replaced_from, amended_from) = replaced_and_amended_from(&incoming);
+        assert_eq!(replaced_from, Some(day(2027, 2, 1)));
+        let dates = ValidityDates {
+            effective: Some(day(2020, 9, 1)),
+            replaced_from,
+            amended_from,
+            ..Default::default()
+        };
+        assert_eq!(validity(dates, day(2027, 1, 31)), (Validity::InForce, true));
+        assert_eq!(
+            validity(dates, day(2027, 2, 1)),
+            (Validity::Replaced, false)
+        );
+        // Unpublished replacements are not passed in: nothing changes.
+        assert_eq!(replaced_and_amended_from(&[]), (None, None));
     }
 }
