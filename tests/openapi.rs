@@ -224,9 +224,16 @@ fn the_spec_is_typed_throughout() {
     ] {
         assert!(codes.iter().any(|c| c == code), "{code} is in the enum");
     }
-    let history = ["TransitionResponse", "Transition", "Status", "StepActor"]
-        .map(|name| serde_json::to_string(&schemas[name]).unwrap())
-        .join(" ");
+    let history = [
+        "TransitionResponse",
+        "Transition",
+        "Status",
+        "StepActor",
+        "Role",
+        "SystemActor",
+    ]
+    .map(|name| serde_json::to_string(&schemas[name]).unwrap())
+    .join(" ");
     for needle in [
         "\"submit\"",
         "\"published\"",

@@ -839,37 +839,28 @@ pub async fn restore_article_revision(
     Ok(with_etag(actix_web::http::StatusCode::OK, article))
 }
 
-/// Who took a step: a staff member in their role, the scheduler (`publish_scheduled`), or the
-/// command line.
+/// Who took a step: a staff member in their role, or the system: the scheduler
+/// (`publish_scheduled`) or the command line.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum StepActor {
+    Staff(crate::auth::Role),
+    System(SystemActor),
+}
+
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum StepActor {
-    Principal,
-    EditorInChief,
-    DeputyEditor,
-    BoardMember,
-    Contributor,
-    Technician,
-    DepartmentStaff,
+pub enum SystemActor {
     Scheduler,
     Cli,
 }
 
 impl StepActor {
     fn parse(s: &str) -> Option<Self> {
-        use crate::auth::Role;
         Some(match s {
-            "scheduler" => StepActor::Scheduler,
-            "cli" => StepActor::Cli,
-            role => match role.parse::<Role>().ok()? {
-                Role::Principal => StepActor::Principal,
-                Role::EditorInChief => StepActor::EditorInChief,
-                Role::DeputyEditor => StepActor::DeputyEditor,
-                Role::BoardMember => StepActor::BoardMember,
-                Role::Contributor => StepActor::Contributor,
-                Role::Technician => StepActor::Technician,
-                Role::DepartmentStaff => StepActor::DepartmentStaff,
-            },
+            "scheduler" => StepActor::System(SystemActor::Scheduler),
+            "cli" => StepActor::System(SystemActor::Cli),
+            role => StepActor::Staff(role.parse().ok()?),
         })
     }
 }
