@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::services::AuditContext;
 use crate::services::Lookup;
 use crate::services::articles::{self, ArticleFields, ArticlePatch, StaffFilter};
-use crate::services::encoding;
+use crate::services::{content, encoding};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -774,21 +774,17 @@ pub async fn diff_article_revisions(
         serde_json::to_value(&a).map_err(ApiError::internal)?,
         serde_json::to_value(&b).map_err(ApiError::internal)?,
     );
-    let changes = [
-        "title",
-        "summary",
-        "slug",
-        "category_id",
-        "tags",
-        "cover_media_id",
-        "event_date",
-    ]
+    // Every field but the revision's own metadata, and the body, which is diffed as text.
+    let changes = content::changed_fields(
+        &va,
+        &vb,
+        &["number", "editor_id", "note", "created_at", "body"],
+    )
     .into_iter()
-    .filter(|f| va[f] != vb[f])
-    .map(|f| FieldChange {
-        field: f.to_owned(),
-        from: FieldValue::of(&va[f]),
-        to: FieldValue::of(&vb[f]),
+    .map(|(field, from, to)| FieldChange {
+        field,
+        from: FieldValue::of(&from),
+        to: FieldValue::of(&to),
     })
     .collect();
     let body_diff = if a.body == b.body {

@@ -148,6 +148,23 @@ pub fn transitions(
     }))
 }
 
+/// The fields two snapshots of an item differ in (as JSON objects), leaving out `skip`: the
+/// same for every kind, whatever its fields. In the snapshots' key order.
+pub fn changed_fields(a: &Value, b: &Value, skip: &[&str]) -> Vec<(String, Value, Value)> {
+    let Some(fields) = a.as_object() else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|(name, _)| !skip.contains(&name.as_str()))
+        .filter(|(name, value)| b.get(name.as_str()) != Some(*value))
+        .map(|(name, value)| {
+            let other = b.get(name.as_str()).cloned().unwrap_or(Value::Null);
+            (name.clone(), value.clone(), other)
+        })
+        .collect()
+}
+
 /// The strong ETag of a content item's working copy.
 pub fn etag(version: i32) -> String {
     format!("\"v{version}\"")
@@ -174,6 +191,18 @@ pub fn require_version(current: i32, expected: i32) -> ApiResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changed_fields_compare_every_field_but_the_skipped() {
+        let a = serde_json::json!({"title": "A", "tags": ["x"], "note": "n1", "event_date": null});
+        let b = serde_json::json!({"title": "B", "tags": ["x"], "note": "n2", "event_date": "2026-12-01"});
+        let changes = changed_fields(&a, &b, &["note"]);
+        let names: Vec<&str> = changes.iter().map(|(n, ..)| n.as_str()).collect();
+        assert_eq!(names, ["event_date", "title"]);
+        assert_eq!(changes[1].1, "A");
+        assert_eq!(changes[1].2, "B");
+        assert!(changed_fields(&a, &a, &[]).is_empty());
+    }
 
     #[test]
     fn etags_round_trip() {
