@@ -429,7 +429,6 @@ fn decode(word: &str, encoding: LegacyEncoding) -> String {
 }
 
 /// How a word with a legacy sign reads in an encoding.
-#[derive(PartialEq)]
 enum Reading {
     /// A Vietnamese syllable of two letters or more (`häc` → `học`).
     Vietnamese,
@@ -441,17 +440,13 @@ enum Reading {
 
 fn reading(word: &str, encoding: LegacyEncoding) -> Reading {
     let decoded = decode(word, encoding);
-    if !(decoded.chars().all(is_vietnamese_letter) && is_syllable(&decoded)) {
+    if !is_unicode_syllable(&decoded) {
         Reading::Foreign
     } else if decoded.chars().count() < 2 {
         Reading::Letter
     } else {
         Reading::Vietnamese
     }
-}
-
-fn reads_as_vietnamese(word: &str, encoding: LegacyEncoding) -> bool {
-    reading(word, encoding) != Reading::Foreign
 }
 
 /// What separates words in legacy text: spaces and punctuation, but not the Latin-1 signs
@@ -508,11 +503,11 @@ pub fn convert_legacy(s: &str, from: Option<LegacyEncoding>) -> (String, Option<
         if word.chars().any(is_vietnamese_only) {
             return None;
         }
+        let decoded = decode(word, enc);
         let legacy = all_legacy
             || (has_legacy_sign(word, enc)
                 && !is_unicode_syllable(word)
-                && reads_as_vietnamese(word, enc));
-        let decoded = decode(word, enc);
+                && is_unicode_syllable(&decoded));
         (legacy && decoded != word).then_some(decoded)
     };
     let mut out = String::with_capacity(s.len());
