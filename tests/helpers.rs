@@ -16,6 +16,15 @@ pub const PRINCIPAL_EMAIL: &str = "hieutruong@ths01muongmuon.edu.vn";
 pub const PRINCIPAL_PASSWORD: &str = "Phạm Thị Ngân 2024";
 pub const STAFF_PASSWORD: &str = "Bảng tin trường 2024";
 
+/// A port nothing listens on now, for a server a test starts itself.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The PostgreSQL server the suite runs on, if it does (TEST_DATABASE_URL).
 pub fn postgres_admin_url() -> Option<String> {
     std::env::var("TEST_DATABASE_URL")
@@ -248,11 +257,7 @@ struct Relay {
 impl TcpGate {
     /// A gate on a free port, closed: connections to it are refused.
     pub fn closed(target: std::net::SocketAddr) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         TcpGate {
             port,
             target,

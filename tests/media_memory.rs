@@ -72,11 +72,7 @@ fn kib(status: &str, field: &str) -> u64 {
 
 async fn start_server(budget_mb: &str) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_ttdt"))
         .arg("serve")
         .env(

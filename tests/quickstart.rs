@@ -7,7 +7,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::helpers::TestDb;
+use crate::helpers::{TestDb, free_port};
 
 const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/quickstart.md");
 /// The section of docs/workflow.md that continues the quick start's shell.
@@ -143,11 +143,7 @@ fn the_quick_start_runs_as_written() {
 
     let (_db, database_url) = TestDb::create();
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let address = format!("127.0.0.1:{port}");
     let _server = Server(
         Command::new("bash")

@@ -78,6 +78,25 @@ pub fn invalid_cursor() -> ApiError {
     )
 }
 
+/// A text query parameter (`q`, `category`, `tag`): at most 200 characters and no NUL, else
+/// 400 `invalid_query` naming it.
+pub fn check_query_text(name: &str, value: &str) -> ApiResult<()> {
+    if value.contains('\0') || value.chars().count() > 200 {
+        return Err(invalid_query(name));
+    }
+    Ok(())
+}
+
+pub fn invalid_query(name: &str) -> ApiError {
+    ApiError::bad_request(
+        "invalid_query",
+        Text::new(
+            format!("Tham số `{name}` không hợp lệ."),
+            format!("Query parameter `{name}` is invalid."),
+        ),
+    )
+}
+
 /// Where a page of ranked search results starts (`page_request`'s `after`): an offset into
 /// the ranking, checked.
 pub fn search_offset(after: Option<&str>) -> ApiResult<i64> {

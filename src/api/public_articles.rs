@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::{encode_cursor, page_request, utc};
 use crate::db::content::PublicArticle;
 use crate::domain::text::tag_key;
-use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
+use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::services::Lookup;
 use crate::services::public_articles::{self, PublicFilter, PublicSummary, SearchHit};
 use crate::state::AppState;
@@ -155,17 +155,8 @@ pub async fn list_articles(
     let q = query.into_inner();
     let (after, limit) = page_request(q.cursor.as_deref(), q.limit)?;
     for (name, value) in [("q", &q.q), ("category", &q.category), ("tag", &q.tag)] {
-        if value
-            .as_deref()
-            .is_some_and(|v| v.contains('\0') || v.chars().count() > 200)
-        {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                Text::new(
-                    format!("Tham số `{name}` không hợp lệ."),
-                    format!("Query parameter `{name}` is invalid."),
-                ),
-            ));
+        if let Some(value) = value {
+            super::check_query_text(name, value)?;
         }
     }
     let _search_permit = match q.q.as_deref().filter(|t| !t.trim().is_empty()) {

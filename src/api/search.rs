@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{encode_cursor, page_request, utc};
-use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
+use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::services::public_articles::{self, SearchHit};
 use crate::state::AppState;
 
@@ -95,15 +95,10 @@ pub async fn search(
     let query = query.into_inner();
     let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
     let text = query.q.trim().to_owned();
-    if text.is_empty() || text.contains('\0') || text.chars().count() > 200 {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            Text::new(
-                "Tham số `q` phải có từ 1 đến 200 ký tự.",
-                "Query parameter `q` must have 1 to 200 characters.",
-            ),
-        ));
+    if text.is_empty() {
+        return Err(super::invalid_query("q"));
     }
+    super::check_query_text("q", &text)?;
     let offset = super::search_offset(after.as_deref())?;
     let _permit = state
         .search_permits
