@@ -13,8 +13,9 @@ use ttdt::db::DbConnection;
 use ttdt::domain::category::CategoryKind;
 use ttdt::domain::workflow::Transition;
 use ttdt::services::AuditContext;
-use ttdt::services::articles::{self, ArticleFields};
+use ttdt::services::articles::{Article, ArticleFields};
 use ttdt::services::categories::{self, NewCategoryInput};
+use ttdt::services::editorial::{self, Draft};
 use ttdt::services::users::{self, NewUserInput};
 use ttdt::startup::open_connection;
 
@@ -307,28 +308,32 @@ fn main() {
             body.push_str(&format!("<p>{}</p>", sentence(&mut rng, 24)));
         }
         let title = format!("{} {}", sentence(&mut rng, 6).trim_end_matches('.'), i);
-        let fields = ArticleFields {
+        let draft = Draft {
             title,
-            summary: sentence(&mut rng, 20),
-            body,
             category_id: cats[i % cats.len()].clone(),
-            tags: vec![rng.word().to_owned()],
-            cover_media_id: None,
-            event_date: None,
             slug: String::new(),
+            fields: ArticleFields {
+                summary: sentence(&mut rng, 20),
+                body,
+                tags: vec![rng.word().to_owned()],
+                cover_media_id: None,
+                event_date: None,
+            },
         };
-        let a = must(articles::create(
-            &mut conn, &ctx, &as_writer, fields, None, "",
-        ));
+        let a = must(editorial::create::<Article>(
+            &mut conn, &ctx, &as_writer, draft, None, "",
+        ))
+        .row;
         let mut version = a.version;
         for (caller, t) in [
             (&as_writer, Transition::Submit),
             (&as_chief, Transition::Approve),
             (&as_chief, Transition::Publish),
         ] {
-            version = must(articles::transition(
+            version = must(editorial::transition::<Article>(
                 &mut conn, &ctx, caller, &a.id, version, t, "", None,
             ))
+            .row
             .version;
         }
         writeln!(slugs, "{}", a.slug).expect("write slug");

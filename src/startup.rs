@@ -190,7 +190,7 @@ fn spawn_scheduler(state: web::Data<AppState>) {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match state.db(crate::services::articles::publish_due).await {
+            match state.db(crate::services::kinds::publish_due).await {
                 Ok(0) => {}
                 Ok(n) => log::info!("published {n} scheduled article(s)"),
                 // The database is away: its state change is logged once, not every tick.
@@ -374,7 +374,7 @@ fn storage_dirs(settings: &Settings) -> Vec<std::path::PathBuf> {
 /// rows indexed by older rules, then the first principal if asked for.
 fn prepare_database(settings: &Settings) -> Result<(), String> {
     let mut conn = open_connection(settings)?;
-    let rebuilt = crate::services::public_articles::reindex(&mut conn)
+    let rebuilt = crate::services::public::reindex(&mut conn)
         .map_err(|e| format!("cannot rebuild the search index: {e}"))?;
     if rebuilt > 0 {
         log::info!("search index rebuilt for {rebuilt} published items");

@@ -54,12 +54,11 @@ async fn public_slugs_are_found_again_in_data_written_before_they_were_recorded(
         let mut conn = app.pool.get().unwrap();
         revert_through(&mut conn, "2026-12-01-000004");
         ttdt::db::run_migrations(&mut conn).unwrap();
-        let public: Vec<(String, bool)> = ttdt::db::schema::article_slugs::table
-            .select((
-                ttdt::db::schema::article_slugs::slug,
-                ttdt::db::schema::article_slugs::public,
-            ))
-            .order(ttdt::db::schema::article_slugs::slug)
+        use ttdt::db::schema::content_slugs::dsl as s;
+        let public: Vec<(String, bool)> = s::content_slugs
+            .filter(s::kind.eq("article"))
+            .select((s::slug, s::public))
+            .order(s::slug)
             .load(&mut *conn)
             .unwrap();
         assert_eq!(
@@ -141,7 +140,7 @@ async fn search_words_and_the_public_feed_migrate_data_written_before_them() {
         let mut conn = app.pool.get().unwrap();
         revert_through(&mut conn, "2026-12-02-000006");
         ttdt::db::run_migrations(&mut conn).unwrap();
-        let rebuilt = ttdt::services::public_articles::reindex(&mut conn).unwrap();
+        let rebuilt = ttdt::services::public::reindex(&mut conn).unwrap();
         assert_eq!(rebuilt, 1, "the published article is indexed again");
         use ttdt::db::schema::change_feed::dsl as f;
         let feed: Vec<(String, Option<i32>)> = f::change_feed

@@ -177,12 +177,12 @@ async fn one_corpus_finds_the_same_on_both_backends() {
 #[tokio::test]
 async fn rows_indexed_by_older_rules_are_rebuilt() {
     use diesel::prelude::*;
-    use ttdt::db::schema::public_articles::dsl as p;
+    use ttdt::db::schema::public_items::dsl as p;
     let app = spawn_app().await;
     publish_corpus(&app).await;
     let mut conn = app.pool.get().unwrap();
     // Left by older rules: index text these rules do not find, no title words, version 0.
-    diesel::update(p::public_articles)
+    diesel::update(p::public_items)
         .set((
             p::search_text.eq("x"),
             p::search_title.eq(""),
@@ -191,12 +191,9 @@ async fn rows_indexed_by_older_rules_are_rebuilt() {
         .execute(&mut *conn)
         .unwrap();
     assert!(found(&app, "qd-ths1mm").await.0.is_empty());
-    let rebuilt = ttdt::services::public_articles::reindex(&mut conn).unwrap();
+    let rebuilt = ttdt::services::public::reindex(&mut conn).unwrap();
     assert_eq!(rebuilt, CORPUS.len());
-    assert_eq!(
-        ttdt::services::public_articles::reindex(&mut conn).unwrap(),
-        0
-    );
+    assert_eq!(ttdt::services::public::reindex(&mut conn).unwrap(), 0);
     drop(conn);
     for (q, expected) in queries() {
         assert_eq!(found(&app, &q).await.0, expected, "{q:?}");

@@ -1,27 +1,36 @@
 //! Editorial side of articles: working copies, writes, workflow transitions, revisions.
 //! Reads of working copies live under `/editorial/articles`; public reads are in
-//! `public_articles.rs`.
+//! `public_articles.rs`. The routes are the article's; what they do is the editorial
+//! machine's (`api::editorial`).
 
-use actix_web::http::header;
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationError};
 
 use super::body::{JsonBody, OptionalJsonBody};
-use super::{IfMatch, encode_cursor, page_request, utc};
+use super::editorial::{
+    self, DiffQuery, FieldChange, PageQuery, Resource, RevisionSummary, TransitionRequest,
+    TransitionResponse, WorkingCopyQuery, with_etag,
+};
+use super::{IfMatch, utc};
 use crate::auth::Actor;
-use crate::db::content::{Article, ArticleRevision, ContentTransition};
 use crate::domain::text::{nfc, no_nul, valid_slug};
 use crate::domain::workflow::{Status, Transition};
-use crate::error::{ApiError, ApiResult, ProblemDetails};
+use crate::error::{ApiResult, ProblemDetails};
 use crate::services::AuditContext;
-use crate::services::Lookup;
-use crate::services::articles::{self, ArticleFields, ArticlePatch, StaffFilter};
-use crate::services::{content, encoding};
+use crate::services::articles::{self, Article, ArticleFields};
+use crate::services::editorial::{Draft, Revision, Working};
+use crate::services::encoding;
 use crate::state::AppState;
+
+impl Resource for Article {
+    type Response = ArticleResponse;
+    const PATH: &'static str = "articles";
+}
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_article_working_copies)
@@ -72,20 +81,22 @@ pub struct ArticleResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<Article> for ArticleResponse {
-    fn from(a: Article) -> Self {
+impl From<Working<ArticleFields>> for ArticleResponse {
+    fn from(item: Working<ArticleFields>) -> Self {
+        let status = item.status();
+        let (a, f) = (item.row, item.fields);
         ArticleResponse {
-            status: articles::status_of(&a),
+            status,
             live: a.published_revision.is_some(),
-            tags: crate::services::tags_of(&a.tags),
             id: a.id,
             slug: a.slug,
             title: a.title,
-            summary: a.summary,
-            body: a.body,
+            summary: f.summary,
+            body: f.body,
             category_id: a.category_id,
-            cover_media_id: a.cover_media_id,
-            event_date: a.event_date,
+            tags: f.tags,
+            cover_media_id: f.cover_media_id,
+            event_date: f.event_date,
             author_id: a.author_id,
             revision: a.revision,
             published_revision: a.published_revision,
@@ -97,32 +108,10 @@ impl From<Article> for ArticleResponse {
     }
 }
 
-fn with_etag(status: actix_web::http::StatusCode, article: Article) -> HttpResponse {
-    super::versioned(status, article.version, &ArticleResponse::from(article))
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleList {
     pub items: Vec<ArticleResponse>,
     pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct WorkingCopyQuery {
-    pub status: Option<Status>,
-    /// Category id or slug (a former slug too), as in the public list.
-    pub category: Option<String>,
-    /// Only the caller's own articles.
-    #[serde(default)]
-    pub mine: bool,
-    /// Only submitted articles the caller may decide on.
-    #[serde(default)]
-    pub awaiting_review: bool,
-    pub cursor: Option<String>,
-    /// Page size, 1–100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<usize>,
 }
 
 fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
@@ -240,63 +229,6 @@ pub struct UpdateArticleRequest {
     pub note: String,
 }
 
-/// The optional body of a workflow step.
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TransitionRequest {
-    /// Why: required for `request-changes` and `reject`, kept for every step.
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 2000), custom(function = "no_nul"))]
-    #[schema(max_length = 2000)]
-    pub comment: String,
-    /// `publish` only: a future time schedules the publication.
-    pub publish_at: Option<DateTime<Utc>>,
-}
-
-async fn step(
-    actor: Actor,
-    state: web::Data<AppState>,
-    id: String,
-    if_match: IfMatch,
-    body: OptionalJsonBody<TransitionRequest>,
-    t: Transition,
-) -> ApiResult<HttpResponse> {
-    let req = body.0;
-    req.validate()?;
-    encoding::Fields::default()
-        .text("comment", &req.comment)
-        .check()?;
-    if req.publish_at.is_some() && t != Transition::Publish {
-        return Err(ApiError::field(
-            "publish_at",
-            "only_for_publish",
-            crate::error::Text::new(
-                "Chỉ dùng `publish_at` khi xuất bản.",
-                "`publish_at` is only for publish.",
-            ),
-        ));
-    }
-    let publish_at = req
-        .publish_at
-        .map(|p| crate::db::truncate_micros(p.naive_utc()));
-    let ctx = AuditContext::from(&actor);
-    let article = state
-        .db(move |conn| {
-            articles::transition(
-                conn,
-                &ctx,
-                &actor.caller(),
-                &id,
-                if_match.0,
-                t,
-                &req.comment,
-                publish_at,
-            )
-        })
-        .await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, article))
-}
-
 /// Editorial list: the working copies the caller may see, most recently changed first.
 #[utoipa::path(
     tag = "articles",
@@ -313,31 +245,9 @@ pub async fn list_article_working_copies(
     state: web::Data<AppState>,
     query: web::Query<WorkingCopyQuery>,
 ) -> ApiResult<web::Json<ArticleList>> {
-    let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
-    let after = super::time_cursor(after)?;
-    let q = query.into_inner();
-    let page = state
-        .db(move |conn| {
-            let category_id = match &q.category {
-                None => None,
-                // A category nobody has is one with no articles.
-                Some(c) => {
-                    Some(crate::services::categories::resolve_id(conn, c)?.unwrap_or_default())
-                }
-            };
-            let filter = StaffFilter {
-                status: q.status,
-                category_id,
-                mine: q.mine,
-                awaiting_my_review: q.awaiting_review,
-            };
-            articles::list_staff(conn, &actor.caller(), &filter, after, limit)
-        })
-        .await?;
-    Ok(web::Json(ArticleList {
-        next_cursor: page.next_after.as_deref().map(encode_cursor),
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    let (items, next_cursor) =
+        editorial::list_working_copies::<Article>(actor, state, query.into_inner()).await?;
+    Ok(web::Json(ArticleList { items, next_cursor }))
 }
 
 /// Read a working copy by id or slug. Its `ETag` is what writes send back in `If-Match`.
@@ -357,18 +267,7 @@ pub async fn get_article_working_copy(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let found = state
-        .db(move |conn| articles::find_visible(conn, &actor.caller(), &id))
-        .await?;
-    Ok(match found {
-        Lookup::Found(a) => with_etag(actix_web::http::StatusCode::OK, a),
-        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
-            .insert_header((
-                header::LOCATION,
-                format!("/api/v1/editorial/articles/{slug}"),
-            ))
-            .finish(),
-    })
+    editorial::get_working_copy::<Article>(actor, state, id.into_inner()).await
 }
 
 /// Write a new article (a draft). Writers: editor-in-chief, deputy, board members, contributors.
@@ -399,28 +298,33 @@ pub async fn create_article(
         .list("tags", &body.tags)
         .text("note", &body.note)
         .check()?;
-    let fields = ArticleFields {
+    let draft = Draft {
         title: body.title,
-        summary: body.summary,
-        body: articles::clean_body(&body.body),
         category_id: body.category_id,
-        tags: body.tags,
-        cover_media_id: body.cover_media_id,
-        event_date: body.event_date,
         slug: String::new(),
+        fields: ArticleFields {
+            summary: body.summary,
+            body: articles::clean_body(&body.body),
+            tags: body.tags,
+            cover_media_id: body.cover_media_id,
+            event_date: body.event_date,
+        },
     };
     let ctx = AuditContext::from(&actor);
     let (slug, note) = (body.slug, body.note);
     let article = state
-        .db(move |conn| articles::create(conn, &ctx, &actor.caller(), fields, slug, &note))
+        .db(move |conn| {
+            crate::services::editorial::create::<Article>(
+                conn,
+                &ctx,
+                &actor.caller(),
+                draft,
+                slug,
+                &note,
+            )
+        })
         .await?;
-    let location = format!("/api/v1/editorial/articles/{}", article.id);
-    let mut res = with_etag(actix_web::http::StatusCode::CREATED, article);
-    res.headers_mut().insert(
-        header::LOCATION,
-        header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
-    );
-    Ok(res)
+    editorial::created::<Article>(article)
 }
 
 /// Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or
@@ -458,24 +362,35 @@ pub async fn update_article(
         .list("tags", body.tags.as_deref().unwrap_or_default())
         .text("note", &body.note)
         .check()?;
-    let patch = ArticlePatch {
-        title: body.title,
-        summary: body.summary,
-        body: body.body.as_deref().map(articles::clean_body),
-        category_id: body.category_id,
-        tags: body.tags,
-        cover_media_id: body.cover_media_id,
-        event_date: body.event_date,
-        slug: body.slug,
-    };
     let ctx = AuditContext::from(&actor);
-    let note = body.note;
+    let note = body.note.clone();
     let article = state
         .db(move |conn| {
-            articles::update(conn, &ctx, &actor.caller(), &id, if_match.0, patch, &note)
+            crate::services::editorial::update::<Article>(
+                conn,
+                &ctx,
+                &actor.caller(),
+                &id,
+                if_match.0,
+                &note,
+                |mut draft| {
+                    let f = &mut draft.fields;
+                    draft.title = body.title.unwrap_or(draft.title);
+                    draft.category_id = body.category_id.unwrap_or(draft.category_id);
+                    draft.slug = body.slug.unwrap_or(draft.slug);
+                    f.summary = body.summary.unwrap_or(std::mem::take(&mut f.summary));
+                    if let Some(html) = body.body {
+                        f.body = articles::clean_body(&html);
+                    }
+                    f.tags = body.tags.unwrap_or(std::mem::take(&mut f.tags));
+                    f.cover_media_id = body.cover_media_id.unwrap_or(f.cover_media_id.take());
+                    f.event_date = body.event_date.unwrap_or(f.event_date);
+                    draft
+                },
+            )
         })
         .await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, article))
+    Ok(with_etag::<Article>(StatusCode::OK, article))
 }
 
 macro_rules! transition_endpoint {
@@ -507,7 +422,7 @@ macro_rules! transition_endpoint {
             if_match: IfMatch,
             body: OptionalJsonBody<TransitionRequest>,
         ) -> ApiResult<HttpResponse> {
-            step(actor, state, id.into_inner(), if_match, body, $t).await
+            editorial::step::<Article>(actor, state, id.into_inner(), if_match, body, $t).await
         }
     };
 }
@@ -572,43 +487,19 @@ pub struct ArticleRevisionResponse {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<ArticleRevision> for ArticleRevisionResponse {
-    fn from(r: ArticleRevision) -> Self {
+impl From<Revision<ArticleFields>> for ArticleRevisionResponse {
+    fn from(r: Revision<ArticleFields>) -> Self {
+        let (r, f) = (r.row, r.fields);
         ArticleRevisionResponse {
-            tags: crate::services::tags_of(&r.tags),
             number: r.number,
             slug: r.slug,
             title: r.title,
-            summary: r.summary,
-            body: r.body,
+            summary: f.summary,
+            body: f.body,
             category_id: r.category_id,
-            cover_media_id: r.cover_media_id,
-            event_date: r.event_date,
-            editor_id: r.editor_id,
-            note: r.note,
-            created_at: utc(r.created_at),
-        }
-    }
-}
-
-/// A revision in a list: who saved it, when and why; read the revision for its content.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleRevisionSummary {
-    pub number: i32,
-    pub slug: String,
-    pub title: String,
-    /// Who saved it.
-    pub editor_id: String,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<articles::RevisionSummary> for ArticleRevisionSummary {
-    fn from(r: articles::RevisionSummary) -> Self {
-        ArticleRevisionSummary {
-            number: r.number,
-            slug: r.slug,
-            title: r.title,
+            tags: f.tags,
+            cover_media_id: f.cover_media_id,
+            event_date: f.event_date,
             editor_id: r.editor_id,
             note: r.note,
             created_at: utc(r.created_at),
@@ -619,19 +510,9 @@ impl From<articles::RevisionSummary> for ArticleRevisionSummary {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleRevisionList {
     /// Newest first.
-    pub items: Vec<ArticleRevisionSummary>,
+    pub items: Vec<RevisionSummary>,
     /// Pass as `?cursor=` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// `next_cursor` from the previous page.
-    pub cursor: Option<String>,
-    /// Page size, 1–100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<usize>,
 }
 
 /// An article's saved revisions, newest first, a page at a time (without their content).
@@ -652,14 +533,8 @@ pub async fn list_article_revisions(
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ArticleRevisionList>> {
-    let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
-    let before = after
-        .map(|n| n.parse::<i32>().map_err(|_| super::invalid_cursor()))
-        .transpose()?;
-    let page = state
-        .db(move |conn| articles::revisions(conn, &actor.caller(), &id, before, limit))
-        .await?;
-    let (items, next_cursor) = super::list_body(page);
+    let (items, next_cursor) =
+        editorial::revisions::<Article>(actor, state, id.into_inner(), query.into_inner()).await?;
     Ok(web::Json(ArticleRevisionList { items, next_cursor }))
 }
 
@@ -680,53 +555,8 @@ pub async fn get_article_revision(
     path: web::Path<(String, i32)>,
 ) -> ApiResult<web::Json<ArticleRevisionResponse>> {
     let (id, number) = path.into_inner();
-    let revision = state
-        .db(move |conn| articles::revision(conn, &actor.caller(), &id, number))
-        .await?;
+    let revision = editorial::revision::<Article>(actor, state, id, number).await?;
     Ok(web::Json(revision.into()))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DiffQuery {
-    /// The older revision number.
-    pub from: i32,
-    /// The newer revision number.
-    pub to: i32,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FieldChange {
-    /// `title`, `summary`, `slug`, `category_id`, `tags`, `cover_media_id` or `event_date`.
-    pub field: String,
-    #[schema(required = true)]
-    pub from: Option<FieldValue>,
-    #[schema(required = true)]
-    pub to: Option<FieldValue>,
-}
-
-/// A field's value in a diff: text (a title, a slug, an id, a date) or a list (the tags);
-/// `null` for a field that was empty.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum FieldValue {
-    Text(String),
-    List(Vec<String>),
-}
-
-impl FieldValue {
-    fn of(value: &serde_json::Value) -> Option<Self> {
-        match value {
-            serde_json::Value::String(s) => Some(Self::Text(s.clone())),
-            serde_json::Value::Array(items) => Some(Self::List(
-                items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_owned))
-                    .collect(),
-            )),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -757,49 +587,14 @@ pub async fn diff_article_revisions(
     query: web::Query<DiffQuery>,
 ) -> ApiResult<web::Json<ArticleRevisionDiff>> {
     let (from, to) = (query.from, query.to);
-    let (a, b) = state
-        .db(move |conn| {
-            let caller = actor.caller();
-            Ok((
-                articles::revision(conn, &caller, &id, from)?,
-                articles::revision(conn, &caller, &id, to)?,
-            ))
-        })
-        .await?;
-    let (a, b) = (
-        ArticleRevisionResponse::from(a),
-        ArticleRevisionResponse::from(b),
-    );
-    let (va, vb) = (
-        serde_json::to_value(&a).map_err(ApiError::internal)?,
-        serde_json::to_value(&b).map_err(ApiError::internal)?,
-    );
-    // Every field but the revision's own metadata, and the body, which is diffed as text.
-    let changes = content::changed_fields(
-        &va,
-        &vb,
-        &["number", "editor_id", "note", "created_at", "body"],
-    )
-    .into_iter()
-    .map(|(field, from, to)| FieldChange {
-        field,
-        from: FieldValue::of(&from),
-        to: FieldValue::of(&to),
-    })
-    .collect();
-    let body_diff = if a.body == b.body {
-        String::new()
-    } else {
-        similar::TextDiff::from_lines(&a.body.replace("><", ">\n<"), &b.body.replace("><", ">\n<"))
-            .unified_diff()
-            .header(&format!("revision {from}"), &format!("revision {to}"))
-            .to_string()
-    };
+    let diff =
+        editorial::diff::<Article>(actor, state, id.into_inner(), query.into_inner(), &["body"])
+            .await?;
     Ok(web::Json(ArticleRevisionDiff {
         from,
         to,
-        changes,
-        body_diff,
+        changes: diff.changes,
+        body_diff: diff.texts.into_iter().map(|(_, d)| d).collect(),
     }))
 }
 
@@ -828,68 +623,7 @@ pub async fn restore_article_revision(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, number) = path.into_inner();
-    let ctx = AuditContext::from(&actor);
-    let article = state
-        .db(move |conn| articles::restore(conn, &ctx, &actor.caller(), &id, if_match.0, number))
-        .await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, article))
-}
-
-/// Who took a step: a staff member in their role, or the system: the scheduler
-/// (`publish_scheduled`) or the command line.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum StepActor {
-    Staff(crate::auth::Role),
-    System(SystemActor),
-}
-
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SystemActor {
-    Scheduler,
-    Cli,
-}
-
-impl StepActor {
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "scheduler" => StepActor::System(SystemActor::Scheduler),
-            "cli" => StepActor::System(SystemActor::Cli),
-            role => StepActor::Staff(role.parse().ok()?),
-        })
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TransitionResponse {
-    /// The step. `publish_scheduled` is the scheduler publishing at `publish_at`; `reopen` an
-    /// edit that sent an approved, scheduled or published article back to draft.
-    pub action: Transition,
-    pub from_status: Status,
-    pub to_status: Status,
-    /// The revision the step was taken on.
-    pub revision: i32,
-    /// `null` for the scheduler and the command line.
-    pub actor_id: Option<String>,
-    pub actor_role: Option<StepActor>,
-    pub comment: String,
-    pub at: DateTime<Utc>,
-}
-
-impl From<ContentTransition> for TransitionResponse {
-    fn from(t: ContentTransition) -> Self {
-        TransitionResponse {
-            action: Transition::parse(&t.action).unwrap_or(Transition::Reopen),
-            from_status: Status::parse(&t.from_status).unwrap_or(Status::Draft),
-            to_status: Status::parse(&t.to_status).unwrap_or(Status::Draft),
-            revision: t.revision,
-            actor_id: t.actor_id,
-            actor_role: t.actor_role.as_deref().and_then(StepActor::parse),
-            comment: t.comment,
-            at: utc(t.at),
-        }
-    }
+    editorial::restore::<Article>(actor, state, id, number, if_match).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -919,11 +653,7 @@ pub async fn article_history(
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ArticleHistory>> {
-    let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
-    let after = super::time_cursor(after)?;
-    let page = state
-        .db(move |conn| articles::history(conn, &actor.caller(), &id, after, limit))
-        .await?;
-    let (items, next_cursor) = super::list_body(page);
+    let (items, next_cursor) =
+        editorial::history::<Article>(actor, state, id.into_inner(), query.into_inner()).await?;
     Ok(web::Json(ArticleHistory { items, next_cursor }))
 }

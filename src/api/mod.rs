@@ -7,6 +7,7 @@ pub mod auth;
 pub mod body;
 pub mod categories;
 pub mod departments;
+pub mod editorial;
 pub mod health;
 pub mod media;
 pub mod middleware;

@@ -8,12 +8,16 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{encode_cursor, page_request, utc};
-use crate::db::content::PublicArticle;
+use crate::db::content::{PublicCard, PublicItem};
 use crate::domain::text::tag_key;
 use crate::error::{ApiError, ApiResult, ProblemDetails};
-use crate::services::Lookup;
-use crate::services::public_articles::{self, PublicFilter, PublicSummary, SearchHit};
+use crate::services::articles::{self, ArticleFields};
+use crate::services::editorial::{public_fields, read_fields};
+use crate::services::public::{self, SearchHit, SearchScope};
+use crate::services::{Lookup, Page};
 use crate::state::AppState;
+
+const ARTICLE: &str = crate::domain::category::ContentKind::Article.as_str();
 
 /// Public pages may be cached briefly by browsers and proxies.
 pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
@@ -42,22 +46,23 @@ pub struct PublicArticleResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<PublicArticle> for PublicArticleResponse {
-    fn from(a: PublicArticle) -> Self {
-        PublicArticleResponse {
-            tags: crate::services::tags_of(&a.tags),
-            id: a.article_id,
+impl PublicArticleResponse {
+    fn of(a: PublicItem) -> ApiResult<Self> {
+        let f: ArticleFields = public_fields(&a.card, &a.detail)?;
+        Ok(PublicArticleResponse {
+            id: a.item_id,
             slug: a.slug,
             title: a.title,
-            summary: a.summary,
-            body: a.body,
+            summary: f.summary,
+            body: f.body,
             category_id: a.category_id,
-            cover_media_id: a.cover_media_id,
-            event_date: a.event_date,
+            tags: f.tags,
+            cover_media_id: f.cover_media_id,
+            event_date: f.event_date,
             author_name: a.author_name,
             published_at: utc(a.published_at),
             updated_at: utc(a.updated_at),
-        }
+        })
     }
 }
 
@@ -80,30 +85,32 @@ pub struct PublicArticleSummary {
     pub snippet: Option<String>,
 }
 
-impl From<PublicSummary> for PublicArticleSummary {
-    fn from(a: PublicSummary) -> Self {
-        PublicArticleSummary {
-            tags: crate::services::tags_of(&a.tags),
-            id: a.article_id,
+/// The article fields a list shows (`Kind::LISTED`).
+#[derive(Deserialize)]
+struct ArticleCard {
+    summary: String,
+    tags: Vec<String>,
+    cover_media_id: Option<String>,
+    event_date: Option<NaiveDate>,
+}
+
+impl PublicArticleSummary {
+    fn of(a: PublicCard, snippet: Option<String>) -> ApiResult<Self> {
+        let card: ArticleCard = read_fields(&a.card)?;
+        Ok(PublicArticleSummary {
+            id: a.item_id,
             slug: a.slug,
             title: a.title,
-            summary: a.summary,
+            summary: card.summary,
             category_id: a.category_id,
-            cover_media_id: a.cover_media_id,
-            event_date: a.event_date,
+            tags: card.tags,
+            cover_media_id: card.cover_media_id,
+            event_date: card.event_date,
             author_name: a.author_name,
             published_at: utc(a.published_at),
             updated_at: utc(a.updated_at),
-            snippet: None,
-        }
-    }
-}
-
-impl From<SearchHit> for PublicArticleSummary {
-    fn from(hit: SearchHit) -> Self {
-        let mut s = PublicArticleSummary::from(hit.article);
-        s.snippet = Some(hit.snippet);
-        s
+            snippet,
+        })
     }
 }
 
@@ -111,6 +118,22 @@ impl From<SearchHit> for PublicArticleSummary {
 pub struct PublicArticleList {
     pub items: Vec<PublicArticleSummary>,
     pub next_cursor: Option<String>,
+}
+
+impl PublicArticleList {
+    fn of<T>(
+        page: Page<T>,
+        entry: impl Fn(T) -> ApiResult<PublicArticleSummary>,
+    ) -> ApiResult<Self> {
+        Ok(PublicArticleList {
+            next_cursor: page.next_after.as_deref().map(encode_cursor),
+            items: page
+                .items
+                .into_iter()
+                .map(entry)
+                .collect::<ApiResult<_>>()?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -186,25 +209,39 @@ pub async fn list_articles(
             };
             if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
                 let offset = super::search_offset(after.as_deref())?;
-                let page =
-                    public_articles::search(conn, text, category_id.as_deref(), offset, limit)?;
-                return Ok(PublicArticleList {
-                    next_cursor: page.next_after.as_deref().map(encode_cursor),
-                    items: page.items.into_iter().map(Into::into).collect(),
+                let scope = SearchScope {
+                    kind: Some(ARTICLE),
+                    category_id: category_id.as_deref(),
+                };
+                let page = public::search(conn, text, scope, offset, limit)?;
+                return PublicArticleList::of(page, |hit: SearchHit| {
+                    PublicArticleSummary::of(hit.item, Some(hit.snippet))
                 });
             }
             let after = super::time_cursor(after)?;
-            let filter = PublicFilter {
-                category_id,
-                tag: q.tag.as_deref().map(tag_key),
-                published_from: q.from.map(day_start_utc),
-                published_before: q.to.and_then(|d| d.succ_opt()).map(day_start_utc),
+            let published = (
+                q.from.map(day_start_utc),
+                q.to.and_then(|d| d.succ_opt()).map(day_start_utc),
+            );
+            let page = match q.tag.as_deref().map(tag_key) {
+                Some(tag) => articles::list_tagged(
+                    conn,
+                    &tag,
+                    category_id.as_deref(),
+                    published,
+                    after,
+                    limit,
+                )?,
+                None => public::list(
+                    conn,
+                    ARTICLE,
+                    category_id.as_deref(),
+                    published,
+                    after,
+                    limit,
+                )?,
             };
-            let page = public_articles::list(conn, &filter, after, limit)?;
-            Ok(PublicArticleList {
-                next_cursor: page.next_after.as_deref().map(encode_cursor),
-                items: page.items.into_iter().map(Into::into).collect(),
-            })
+            PublicArticleList::of(page, |card| PublicArticleSummary::of(card, None))
         })
         .await?;
     Ok(HttpResponse::Ok()
@@ -228,12 +265,12 @@ pub async fn get_article(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let found = state
-        .db(move |conn| public_articles::get(conn, &id))
+        .db(move |conn| public::get(conn, ARTICLE, &id))
         .await?;
     Ok(match found {
         Lookup::Found(a) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .json(PublicArticleResponse::from(a)),
+            .json(PublicArticleResponse::of(a)?),
         Lookup::Moved(slug) => HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
             .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))

@@ -9,8 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{encode_cursor, page_request, utc};
+use crate::domain::category::ContentKind;
 use crate::error::{ApiError, ApiResult, ProblemDetails};
-use crate::services::public_articles::{self, SearchHit};
+use crate::services::public::{self, SearchHit, SearchScope};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -54,13 +55,35 @@ pub struct SearchResult {
     pub snippet: String,
 }
 
+impl PublicKind {
+    fn content_kind(self) -> ContentKind {
+        match self {
+            Self::Article => ContentKind::Article,
+        }
+    }
+
+    fn of(kind: ContentKind) -> Self {
+        match kind {
+            ContentKind::Article => Self::Article,
+        }
+    }
+
+    /// Where the public reads items of the kind.
+    fn path(self) -> &'static str {
+        match self {
+            Self::Article => "articles",
+        }
+    }
+}
+
 impl From<SearchHit> for SearchResult {
     fn from(hit: SearchHit) -> Self {
-        let a = hit.article;
+        let a = hit.item;
+        let kind = PublicKind::of(ContentKind::parse(&a.kind).unwrap_or(ContentKind::Article));
         SearchResult {
-            kind: PublicKind::Article,
-            url: format!("/api/v1/articles/{}", a.slug),
-            id: a.article_id,
+            kind,
+            url: format!("/api/v1/{}/{}", kind.path(), a.slug),
+            id: a.item_id,
             slug: a.slug,
             title: a.title,
             summary: a.summary,
@@ -105,14 +128,16 @@ pub async fn search(
         .acquire()
         .await
         .map_err(ApiError::internal)?;
-    // Every kind there is today is an article.
-    let page = match query.kind {
-        None | Some(PublicKind::Article) => {
-            state
-                .db(move |conn| public_articles::search(conn, &text, None, offset, limit))
-                .await?
-        }
-    };
+    let kind = query.kind.map(|k| k.content_kind().as_str());
+    let page = state
+        .db(move |conn| {
+            let scope = SearchScope {
+                kind,
+                category_id: None,
+            };
+            public::search(conn, &text, scope, offset, limit)
+        })
+        .await?;
     let body = SearchResults {
         next_cursor: page.next_after.as_deref().map(encode_cursor),
         items: page.items.into_iter().map(Into::into).collect(),

@@ -1,28 +1,26 @@
-//! Rows of the content tables (articles, revisions, public projection, transitions, feed).
+//! Rows of the content tables: working copies, revisions, slugs and the public projection of
+//! every kind, workflow steps and the change feed. A kind's own fields are one JSON object
+//! (`fields`; `card` and `detail` in the projection), read and written by the editorial
+//! machine (`services::editorial`).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    article_revisions, article_slugs, articles, change_feed, content_transitions,
-    public_article_tags, public_articles,
+    change_feed, content_items, content_revisions, content_slugs, content_transitions,
+    public_article_tags, public_items,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = articles)]
-pub struct Article {
+#[diesel(table_name = content_items)]
+pub struct ContentItem {
     pub id: String,
+    pub kind: String,
     pub slug: String,
     pub status: String,
     pub category_id: String,
     pub author_id: String,
     pub title: String,
-    pub summary: String,
-    pub body: String,
-    /// JSON array of tag strings.
-    pub tags: String,
-    pub cover_media_id: Option<String>,
-    pub event_date: Option<NaiveDate>,
     pub revision: i32,
     pub version: i32,
     pub publish_at: Option<NaiveDateTime>,
@@ -30,32 +28,31 @@ pub struct Article {
     pub published_revision: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The kind's own fields, a JSON object.
+    pub fields: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = article_revisions)]
-pub struct ArticleRevision {
+#[diesel(table_name = content_revisions)]
+pub struct ContentRevision {
     pub id: String,
-    pub article_id: String,
+    pub item_id: String,
     pub number: i32,
     pub slug: String,
     pub category_id: String,
     pub title: String,
-    pub summary: String,
-    pub body: String,
-    pub tags: String,
-    pub cover_media_id: Option<String>,
-    pub event_date: Option<NaiveDate>,
     pub editor_id: String,
     pub note: String,
     pub created_at: NaiveDateTime,
+    pub fields: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = article_slugs)]
-pub struct ArticleSlug {
+#[diesel(table_name = content_slugs)]
+pub struct ContentSlug {
+    pub kind: String,
     pub slug: String,
-    pub article_id: String,
+    pub item_id: String,
     pub created_at: NaiveDateTime,
     /// The public has seen it (a revision carrying it was published): only then does it
     /// redirect publicly.
@@ -63,27 +60,46 @@ pub struct ArticleSlug {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = public_articles)]
-pub struct PublicArticle {
-    pub article_id: String,
+#[diesel(table_name = public_items)]
+pub struct PublicItem {
+    pub item_id: String,
+    pub kind: String,
     pub slug: String,
     pub category_id: String,
+    /// First publication.
+    pub published_at: NaiveDateTime,
+    /// When this revision went live.
+    pub updated_at: NaiveDateTime,
+    pub revision: i32,
     pub author_name: String,
     pub title: String,
     pub summary: String,
-    pub body: String,
-    pub tags: String,
-    pub cover_media_id: Option<String>,
-    pub event_date: Option<NaiveDate>,
-    pub revision: i32,
-    pub published_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    /// The words search finds it by (`domain::search::index_text`).
-    pub search_text: String,
     /// The title's words, for ranking.
     pub search_title: String,
     /// The `domain::search::INDEX_VERSION` it was indexed with.
     pub search_version: i32,
+    /// The kind's fields shown in lists (JSON object).
+    pub card: String,
+    /// The kind's other fields (JSON object).
+    pub detail: String,
+    /// The words search finds it by (`domain::search::index_text`).
+    pub search_text: String,
+}
+
+/// A list entry of the projection: everything but the detail and the index text.
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = public_items)]
+pub struct PublicCard {
+    pub item_id: String,
+    pub kind: String,
+    pub slug: String,
+    pub category_id: String,
+    pub published_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub author_name: String,
+    pub title: String,
+    pub summary: String,
+    pub card: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -83,18 +83,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    articles (id) {
+    /// The working copy of every content item, whatever its kind: the common columns, and the
+    /// kind's own fields as one JSON object.
+    content_items (id) {
         id -> Text,
+        kind -> Text,
         slug -> Text,
         status -> Text,
         category_id -> Text,
         author_id -> Text,
         title -> Text,
-        summary -> Text,
-        body -> Text,
-        tags -> Text,
-        cover_media_id -> Nullable<Text>,
-        event_date -> Nullable<Date>,
         revision -> Integer,
         version -> Integer,
         publish_at -> Nullable<Timestamp>,
@@ -102,55 +100,53 @@ diesel::table! {
         published_revision -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        fields -> Text,
     }
 }
 
 diesel::table! {
-    article_revisions (id) {
+    content_revisions (id) {
         id -> Text,
-        article_id -> Text,
+        item_id -> Text,
         number -> Integer,
         slug -> Text,
         category_id -> Text,
         title -> Text,
-        summary -> Text,
-        body -> Text,
-        tags -> Text,
-        cover_media_id -> Nullable<Text>,
-        event_date -> Nullable<Date>,
         editor_id -> Text,
         note -> Text,
         created_at -> Timestamp,
+        fields -> Text,
     }
 }
 
 diesel::table! {
-    article_slugs (slug) {
+    content_slugs (kind, slug) {
+        kind -> Text,
         slug -> Text,
-        article_id -> Text,
+        item_id -> Text,
         created_at -> Timestamp,
         public -> Bool,
     }
 }
 
 diesel::table! {
-    public_articles (article_id) {
-        article_id -> Text,
+    /// What the public sees of every kind: the published revision of each live item.
+    public_items (item_id) {
+        item_id -> Text,
+        kind -> Text,
         slug -> Text,
         category_id -> Text,
         published_at -> Timestamp,
         updated_at -> Timestamp,
         revision -> Integer,
-        event_date -> Nullable<Date>,
-        cover_media_id -> Nullable<Text>,
         author_name -> Text,
-        tags -> Text,
         title -> Text,
         summary -> Text,
-        body -> Text,
-        search_text -> Text,
         search_title -> Text,
         search_version -> Integer,
+        card -> Text,
+        detail -> Text,
+        search_text -> Text,
     }
 }
 
@@ -238,10 +234,10 @@ diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(user_categories -> users (user_id));
 diesel::joinable!(user_categories -> categories (category_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::joinable!(articles -> categories (category_id));
-diesel::joinable!(articles -> users (author_id));
-diesel::joinable!(article_revisions -> articles (article_id));
-diesel::joinable!(public_article_tags -> public_articles (article_id));
+diesel::joinable!(content_items -> categories (category_id));
+diesel::joinable!(content_items -> users (author_id));
+diesel::joinable!(content_revisions -> content_items (item_id));
+diesel::joinable!(public_article_tags -> public_items (article_id));
 diesel::joinable!(media_variants -> media (media_id));
 diesel::joinable!(media -> users (uploaded_by));
 
@@ -253,10 +249,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_categories,
     refresh_tokens,
     audit_log,
-    articles,
-    article_revisions,
-    article_slugs,
-    public_articles,
+    content_items,
+    content_revisions,
+    content_slugs,
+    public_items,
     public_article_tags,
     content_transitions,
     change_feed,

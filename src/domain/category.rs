@@ -87,6 +87,27 @@ pub enum ContentKind {
 }
 
 impl ContentKind {
+    /// Every kind, for what runs over all of them (the scheduler, the search index).
+    pub const ALL: [ContentKind; 1] = [ContentKind::Article];
+
+    /// The kind's name: the `kind` of its rows, its audit entries, its change-feed entries.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Article => "article",
+        }
+    }
+
+    /// What its items are called in messages (plural), in Vietnamese and English.
+    pub fn noun(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Article => ("bài viết", "articles"),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn category_kinds(self) -> &'static [CategoryKind] {
         match self {
             Self::Article => &[

@@ -61,6 +61,8 @@ pub enum Part<'a> {
     Text(&'a str),
     /// HTML: only its text counts.
     Html(&'a str),
+    /// Several short texts (tags), read as one separated by spaces.
+    List(&'a [String]),
 }
 
 impl<'a> Part<'a> {
@@ -68,6 +70,12 @@ impl<'a> Part<'a> {
         match self {
             Part::Text(t) => Box::new(t.chars()),
             Part::Html(h) => Box::new(html::text_chars(h)),
+            Part::List(items) => Box::new(
+                items
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, t)| (i > 0).then_some(' ').into_iter().chain(t.chars())),
+            ),
         }
     }
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{AuditContext, Lookup, Page, audit};
 use crate::db::models::{Category, CategoryChangeset};
-use crate::db::schema::{articles, categories, category_slugs, user_categories};
+use crate::db::schema::{categories, category_slugs, content_items, user_categories};
 use crate::db::{DbConnection, new_id, now};
 use crate::domain::category::{CategoryKind, ContentKind, Retention};
 use crate::error::{ApiError, ApiResult, Text, unique_as};
@@ -220,30 +220,31 @@ pub fn kind_lock(category_id: &str) -> String {
 }
 
 /// A category's kind may change only to one its items may be filed under (409
-/// `category_in_use` otherwise): articles need an article kind.
+/// `category_in_use` otherwise): articles need an article kind, and so on for every kind.
 fn ensure_items_fit(conn: &mut DbConnection, id: &str, kind: CategoryKind) -> ApiResult<()> {
     crate::db::lock_invariant(conn, &kind_lock(id))?;
-    if ContentKind::Article.accepts(kind) {
-        return Ok(());
-    }
-    let articles: i64 = articles::table
-        .filter(articles::category_id.eq(id))
-        .count()
-        .get_result(conn)?;
-    if articles > 0 {
-        return Err(ApiError::conflict(
-            "category_in_use",
-            Text::new(
-                format!(
-                    "Chuyên mục đang có {articles} bài viết; chuyên mục loại {} không nhận bài viết.",
-                    kind.as_str()
+    for content in ContentKind::ALL.into_iter().filter(|c| !c.accepts(kind)) {
+        let held: i64 = content_items::table
+            .filter(content_items::category_id.eq(id))
+            .filter(content_items::kind.eq(content.as_str()))
+            .count()
+            .get_result(conn)?;
+        if held > 0 {
+            let (vi, en) = content.noun();
+            return Err(ApiError::conflict(
+                "category_in_use",
+                Text::new(
+                    format!(
+                        "Chuyên mục đang có {held} {vi}; chuyên mục loại {} không nhận {vi}.",
+                        kind.as_str()
+                    ),
+                    format!(
+                        "The category holds {held} {en}; a {} category does not take {en}.",
+                        kind.as_str()
+                    ),
                 ),
-                format!(
-                    "The category holds {articles} articles; a {} category does not take articles.",
-                    kind.as_str()
-                ),
-            ),
-        ));
+            ));
+        }
     }
     Ok(())
 }

@@ -6,9 +6,11 @@ pub mod audit;
 pub mod categories;
 pub mod content;
 pub mod departments;
+pub mod editorial;
 pub mod encoding;
+pub mod kinds;
 pub mod media;
-pub mod public_articles;
+pub mod public;
 pub mod sessions;
 pub mod users;
 
@@ -36,11 +38,6 @@ pub fn parse_page_key(key: &str) -> Option<(chrono::NaiveDateTime, String)> {
     let (micros, id) = key.split_once('|')?;
     let t = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
     (!id.is_empty()).then(|| (t, id.to_owned()))
-}
-
-/// Tags as stored: a JSON array of strings.
-pub fn tags_of(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
 }
 
 impl<T> Page<T> {
