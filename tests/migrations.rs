@@ -163,3 +163,151 @@ async fn search_words_and_the_public_feed_migrate_data_written_before_them() {
     }
     assert_eq!(public_view(&app, &slugs).await, before);
 }
+
+/// What staff see of an article: the working copy, its revisions (each one), its history and
+/// a diff.
+async fn staff_view(app: &TestApp, token: &str, ids: &[String]) -> Vec<serde_json::Value> {
+    let mut view = Vec::new();
+    for id in ids {
+        let mut paths = vec![
+            format!("/api/v1/editorial/articles/{id}"),
+            format!("/api/v1/articles/{id}/revisions"),
+            format!("/api/v1/articles/{id}/history"),
+            format!("/api/v1/articles/{id}/revisions/1"),
+        ];
+        let item = app.get(&paths[0], Some(token)).await;
+        let revision = item.body["revision"].as_i64().unwrap();
+        if revision > 1 {
+            paths.push(format!("/api/v1/articles/{id}/revisions/{revision}"));
+            paths.push(format!("/api/v1/articles/{id}/diff?from=1&to={revision}"));
+        }
+        for path in paths {
+            let r = app.get(&path, Some(token)).await;
+            view.push(json!({ "path": path, "status": r.status.as_u16(), "etag": r.header("etag"), "body": r.body }));
+        }
+    }
+    view
+}
+
+/// Articles at every status, with revisions, a changed slug, tags, a cover and a scheduled
+/// publication, in the article tables of the version before the editorial machine (000008
+/// undone): moved forward, the public and the staff see exactly what they saw, and the
+/// machine goes on from there (a new revision, a redirect from the old slug).
+#[tokio::test]
+async fn articles_move_onto_the_editorial_machine_unchanged() {
+    let app = spawn_app().await;
+    let news = app.category("Tin tức", "news").await;
+    let chief = app.staff("editor_in_chief").await;
+    let t = &chief.token;
+    let steps: [&[&str]; 7] = [
+        &[],
+        &["submit"],
+        &["submit", "approve"],
+        &["submit", "approve", "publish"],
+        &["submit", "approve", "publish", "unpublish"],
+        &["submit", "approve", "publish", "archive"],
+        &["submit", "request-changes"],
+    ];
+    let (mut ids, mut slugs) = (Vec::new(), Vec::new());
+    for (i, steps) in steps.iter().enumerate() {
+        let d = app
+            .create_article(
+                t,
+                &news,
+                &format!("Hoạt động ngoại khoá số {i}"),
+                json!({ "summary": "Tóm tắt", "body": "<p>Theo 38/QĐ-THS1MM.</p>",
+                        "tags": ["Ngoại khoá", "Khối 4"], "event_date": "2026-11-30" }),
+            )
+            .await;
+        let etag = app.etag_of(t, &d.id).await;
+        let r = app
+            .call_with(
+                Method::PATCH,
+                &format!("/api/v1/articles/{}", d.id),
+                Some(t),
+                Some(json!({ "body": "<p>Theo 38/QĐ-THS1MM.</p><p>Thêm một đoạn.</p>" })),
+                &[("If-Match", &etag)],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        for action in *steps {
+            let etag = app.etag_of(t, &d.id).await;
+            let comment = (*action == "request-changes").then(|| json!({ "comment": "Sửa lại" }));
+            let r = app.step(t, &d.id, &etag, action, comment).await;
+            assert_eq!(r.status, 200, "{action}: {}", r.text);
+        }
+        ids.push(d.id);
+        slugs.push(d.slug);
+    }
+    // A published article whose slug changed and was published again; one scheduled.
+    let etag = app.etag_of(t, &ids[3]).await;
+    let r = app
+        .call_with(
+            Method::PATCH,
+            &format!("/api/v1/articles/{}", ids[3]),
+            Some(t),
+            Some(json!({ "slug": "ngoai-khoa-moi", "title": "Ngoại khoá mới" })),
+            &[("If-Match", &etag)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    app.publish_as(t, &ids[3]).await;
+    slugs.push("ngoai-khoa-moi".into());
+    let etag = app.etag_of(t, &ids[2]).await;
+    let at = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    let r = app
+        .step(
+            t,
+            &ids[2],
+            &etag,
+            "publish",
+            Some(json!({ "publish_at": at })),
+        )
+        .await;
+    assert_eq!(r.body["status"], "scheduled", "{}", r.text);
+
+    let public_before = public_view(&app, &slugs).await;
+    let staff_before = staff_view(&app, t, &ids).await;
+    assert_eq!(
+        public_before[0]["body"]["items"].as_array().unwrap().len(),
+        1
+    );
+    {
+        let mut conn = app.pool.get().unwrap();
+        revert_through(&mut conn, "2026-12-02-000008");
+        // The data is in the article tables again, as the previous version kept it.
+        let kept: i64 = diesel::sql_query("SELECT COUNT(*) AS n FROM articles")
+            .get_result::<Count>(&mut *conn)
+            .unwrap()
+            .n;
+        assert_eq!(kept, ids.len() as i64);
+        ttdt::db::run_migrations(&mut conn).unwrap();
+        assert_eq!(ttdt::services::public::reindex(&mut conn).unwrap(), 0);
+    }
+    assert_eq!(public_view(&app, &slugs).await, public_before);
+    assert_eq!(staff_view(&app, t, &ids).await, staff_before);
+
+    // The machine goes on from the migrated data.
+    let old = app
+        .get(&format!("/api/v1/articles/{}", slugs[3]), None)
+        .await;
+    assert_eq!(old.status, 301);
+    let etag = app.etag_of(t, &ids[0]).await;
+    let r = app
+        .call_with(
+            Method::PATCH,
+            &format!("/api/v1/articles/{}", ids[0]),
+            Some(t),
+            Some(json!({ "title": "Tiêu đề mới" })),
+            &[("If-Match", &etag)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["revision"], 3);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
