@@ -42,6 +42,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "in_use",
     "email_taken",
     "slug_taken",
+    "document_number_taken",
     "name_taken",
     "category_in_use",
     "department_in_use",

@@ -8,6 +8,7 @@ mod categories;
 mod compression;
 mod concurrency;
 mod departments;
+mod documents;
 mod errors;
 mod jwt_attacks;
 mod media;

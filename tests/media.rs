@@ -330,7 +330,7 @@ fn legacy_word() -> Vec<u8> {
     cursor.into_inner()
 }
 
-const PDF: &[u8] =
+pub const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// The hostile-upload battery: each file, what the API must answer, and afterwards nothing

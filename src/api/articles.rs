@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationError};
 
-use super::body::{JsonBody, OptionalJsonBody};
+use super::body::JsonBody;
 use super::editorial::{
-    self, DiffQuery, FieldChange, PageQuery, Resource, RevisionSummary, TransitionRequest,
-    TransitionResponse, WorkingCopyQuery, with_etag,
+    self, DiffQuery, FieldChange, PageQuery, Resource, RevisionSummary, TransitionResponse,
+    WorkingCopyQuery, transition_endpoint, with_etag,
 };
 use super::{IfMatch, utc};
 use crate::auth::Actor;
@@ -393,77 +393,64 @@ pub async fn update_article(
     Ok(with_etag::<Article>(StatusCode::OK, article))
 }
 
-macro_rules! transition_endpoint {
-    ($name:ident, $path:literal, $t:expr, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "articles",
-            security(("bearer" = [])),
-            params(
-                ("id" = String, Path, description = "Article id"),
-                ("If-Match" = String, Header, description = "The ETag of the version acted on"),
-            ),
-            request_body(content = Option<TransitionRequest>, description = "Optional: a comment (and `publish_at` for publish)"),
-            responses(
-                (status = 200, description = "The working copy after the step", body = ArticleResponse, headers(("ETag" = String, description = "The new version"))),
-                (status = 403, description = "The role may not take this step on this article", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = "Not possible from the current status (`invalid_transition`)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = "`validation_failed`: a review decision without a `comment` (field code `required`), `publish_at` on another step (`only_for_publish`); or, on publish, `alt_text_required` naming the images in `media_ids`", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        pub async fn $name(
-            actor: Actor,
-            state: web::Data<AppState>,
-            id: web::Path<String>,
-            if_match: IfMatch,
-            body: OptionalJsonBody<TransitionRequest>,
-        ) -> ApiResult<HttpResponse> {
-            editorial::step::<Article>(actor, state, id.into_inner(), if_match, body, $t).await
-        }
-    };
-}
-
 transition_endpoint!(
+    Article,
+    "articles",
+    ArticleResponse,
     submit_article,
     "/articles/{id}/submit",
     Transition::Submit,
     "Submit a draft for review (author or editor)."
 );
 transition_endpoint!(
+    Article,
+    "articles",
+    ArticleResponse,
     approve_article,
     "/articles/{id}/approve",
     Transition::Approve,
     "Approve a submitted article (chief, deputy, or a board member reviewing its category; never one's own)."
 );
 transition_endpoint!(
+    Article,
+    "articles",
+    ArticleResponse,
     request_changes_article,
     "/articles/{id}/request-changes",
     Transition::RequestChanges,
     "Send a submitted article back to its author with a comment (required)."
 );
 transition_endpoint!(
+    Article,
+    "articles",
+    ArticleResponse,
     reject_article,
     "/articles/{id}/reject",
     Transition::Reject,
     "Reject a submitted article: back to draft, with a comment (required)."
 );
 transition_endpoint!(
+    Article,
+    "articles",
+    ArticleResponse,
     publish_article,
     "/articles/{id}/publish",
     Transition::Publish,
     "Publish an approved article now, or at `publish_at` (chief; deputy while delegated)."
 );
 transition_endpoint!(
+    Article,
+    "articles",
+    ArticleResponse,
     unpublish_article,
     "/articles/{id}/unpublish",
     Transition::Unpublish,
     "Take an article off the public site, or cancel its scheduled publication."
 );
 transition_endpoint!(
+    Article,
+    "articles",
+    ArticleResponse,
     archive_article,
     "/articles/{id}/archive",
     Transition::Archive,

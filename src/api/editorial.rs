@@ -430,3 +430,40 @@ pub async fn history<K: Resource>(
         .await?;
     Ok(super::list_body(page))
 }
+
+/// A workflow step's route for a kind: `$kind` the kind, `$response` its working-copy
+/// response. The route and its types are written out here once for every kind and step.
+macro_rules! transition_endpoint {
+    ($kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $t:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(
+                ("id" = String, Path, description = "Item id"),
+                ("If-Match" = String, Header, description = "The ETag of the version acted on"),
+            ),
+            request_body(content = Option<$crate::api::editorial::TransitionRequest>, description = "Optional: a comment (and `publish_at` for publish)"),
+            responses(
+                (status = 200, description = "The working copy after the step", body = $response, headers(("ETag" = String, description = "The new version"))),
+                (status = 403, description = "The role may not take this step on this item", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible from the current status (`invalid_transition`)", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = "`validation_failed`: a review decision without a `comment` (field code `required`), `publish_at` on another step (`only_for_publish`); or, on publish, what the kind requires (`alt_text_required` naming images in `media_ids`; a document's `file_required`)", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            id: actix_web::web::Path<String>,
+            if_match: $crate::api::IfMatch,
+            body: $crate::api::body::OptionalJsonBody<$crate::api::editorial::TransitionRequest>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            $crate::api::editorial::step::<$kind>(actor, state, id.into_inner(), if_match, body, $t).await
+        }
+    };
+}
+pub(crate) use transition_endpoint;

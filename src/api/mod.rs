@@ -7,6 +7,7 @@ pub mod auth;
 pub mod body;
 pub mod categories;
 pub mod departments;
+pub mod documents;
 pub mod editorial;
 pub mod health;
 pub mod media;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(departments::configure)
         .configure(text::configure)
         .configure(articles::configure)
+        .configure(documents::configure)
         .configure(media::configure);
 }
 

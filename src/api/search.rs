@@ -1,5 +1,5 @@
 //! Site-wide search: every public kind at once, ranked, by the rules of `domain::search`
-//! (articles today; documents and the other kinds join as they arrive).
+//! (articles and documents; the other kinds join as they arrive).
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
@@ -24,6 +24,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub enum PublicKind {
     /// News and posts (`/api/v1/articles/{slug}`).
     Article,
+    /// Legal and administrative documents (`/api/v1/documents/{slug}`).
+    Document,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -59,12 +61,14 @@ impl PublicKind {
     fn content_kind(self) -> ContentKind {
         match self {
             Self::Article => ContentKind::Article,
+            Self::Document => ContentKind::Document,
         }
     }
 
     fn of(kind: ContentKind) -> Self {
         match kind {
             ContentKind::Article => Self::Article,
+            ContentKind::Document => Self::Document,
         }
     }
 
@@ -72,6 +76,7 @@ impl PublicKind {
     fn path(self) -> &'static str {
         match self {
             Self::Article => "articles",
+            Self::Document => "documents",
         }
     }
 }

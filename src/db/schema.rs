@@ -254,9 +254,52 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_slugs,
     public_items,
     public_article_tags,
+    document_numbers,
+    document_relations,
+    public_documents,
+    public_document_relations,
     content_transitions,
     change_feed,
     media,
     media_variants,
     media_uses,
 );
+
+diesel::table! {
+    document_numbers (item_id) {
+        item_id -> Text,
+        number_key -> Text,
+    }
+}
+
+diesel::table! {
+    document_relations (from_id, to_id) {
+        from_id -> Text,
+        to_id -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    public_documents (item_id) {
+        item_id -> Text,
+        lookup_key -> Text,
+        form -> Text,
+        issuer_code -> Text,
+        year -> Integer,
+        signed_on -> Date,
+        effective_on -> Date,
+        expires_on -> Nullable<Date>,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    public_document_relations (from_id, to_id) {
+        from_id -> Text,
+        to_id -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::joinable!(public_documents -> public_items (item_id));

@@ -84,16 +84,19 @@ pub const MAX_LIMITED_YEARS: i32 = 5;
 pub enum ContentKind {
     /// News and posts: news, activities, policies, announcements.
     Article,
+    /// Legal and administrative documents (văn bản).
+    Document,
 }
 
 impl ContentKind {
     /// Every kind, for what runs over all of them (the scheduler, the search index).
-    pub const ALL: [ContentKind; 1] = [ContentKind::Article];
+    pub const ALL: [ContentKind; 2] = [ContentKind::Article, ContentKind::Document];
 
     /// The kind's name: the `kind` of its rows, its audit entries, its change-feed entries.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Article => "article",
+            Self::Document => "document",
         }
     }
 
@@ -101,6 +104,7 @@ impl ContentKind {
     pub fn noun(self) -> (&'static str, &'static str) {
         match self {
             Self::Article => ("bài viết", "articles"),
+            Self::Document => ("văn bản", "documents"),
         }
     }
 
@@ -116,6 +120,7 @@ impl ContentKind {
                 CategoryKind::Policy,
                 CategoryKind::Ads,
             ],
+            Self::Document => &[CategoryKind::LegalDocuments],
         }
     }
 

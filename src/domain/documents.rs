@@ -327,6 +327,12 @@ impl DocumentNumber {
         )
     }
 
+    /// The key a written number is looked up by: as written in its usual form, whatever the
+    /// case or Đ (`38/qd-ths1mm` finds `38/QĐ-THS1MM`).
+    pub fn lookup_key(&self) -> String {
+        fold_code(&self.text)
+    }
+
     /// Whether the form declared for a document agrees with its number: the abbreviation
     /// names that form, or a number without one belongs to a công văn, a law or a National
     /// Assembly resolution (`80/2015/QH13`).

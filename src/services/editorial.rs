@@ -48,6 +48,13 @@ pub trait Kind: 'static {
         old: Option<&Self::Fields>,
     ) -> ApiResult<()>;
 
+    /// Keeps the kind's own tables of working copies (what must be unique or related across
+    /// items) after every write of new fields, in the same transaction.
+    fn stored(conn: &mut DbConnection, item_id: &str, fields: &Self::Fields) -> ApiResult<()> {
+        let _ = (conn, item_id, fields);
+        Ok(())
+    }
+
     /// What must hold before the public sees the fields (images with alternative text, …).
     fn ready(conn: &mut DbConnection, fields: &Self::Fields) -> ApiResult<()> {
         media::require_alt_text(conn, &Self::media(fields))
@@ -461,6 +468,7 @@ pub fn create<K: Kind>(
                 Err(e) => return Err(unique_as(e, slug_taken)),
             }
         }
+        K::stored(conn, &id, &item.fields)?;
         insert_revision::<K>(conn, &item, caller.id, note)?;
         content::record_write(
             conn,
@@ -534,6 +542,9 @@ fn write_new_revision<K: Kind>(
     save(conn, &item.row, current.row.version)?;
     if new.slug != old.slug {
         remember_slug(conn, kind, &new.slug, &item.row.id)?;
+    }
+    if new.fields != old.fields {
+        K::stored(conn, &item.row.id, &item.fields)?;
     }
     insert_revision::<K>(conn, &item, editor_id, note)?;
     let changed: Vec<String> = content::changed_fields(&snapshot(old)?, &snapshot(&new)?, &[])

@@ -2,6 +2,7 @@
 //! site-wide search's snippets and the search index rebuild. A new kind adds one line here.
 
 use super::articles::Article;
+use super::documents::Document;
 use super::editorial::{self, Kind};
 use crate::db::DbConnection;
 use crate::db::content::PublicItem;
@@ -27,8 +28,8 @@ fn entry<K: Kind>() -> Registered {
     }
 }
 
-pub fn all() -> [Registered; 1] {
-    [entry::<Article>()]
+pub fn all() -> [Registered; 2] {
+    [entry::<Article>(), entry::<Document>()]
 }
 
 /// The kind whose rows are named `name`.

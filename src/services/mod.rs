@@ -6,6 +6,7 @@ pub mod audit;
 pub mod categories;
 pub mod content;
 pub mod departments;
+pub mod documents;
 pub mod editorial;
 pub mod encoding;
 pub mod kinds;

@@ -1,0 +1,333 @@
+//! The document registry on the editorial machine: numbers, forms, files, relations, validity
+//! and the public reads, over HTTP.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::media::{PDF, file, upload};
+
+struct Registry {
+    app: TestApp,
+    chief: String,
+    category: String,
+    pdf: String,
+}
+
+async fn registry() -> Registry {
+    let app = spawn_app().await;
+    let category = app.category("Văn bản nhà trường", "legal_documents").await;
+    let chief = app.staff("editor_in_chief").await.token;
+    let r = upload(
+        &app,
+        Some(&chief),
+        &[file("quyet-dinh.pdf", None, PDF.to_vec())],
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pdf = r.body["id"].as_str().unwrap().to_owned();
+    Registry {
+        app,
+        chief,
+        category,
+        pdf,
+    }
+}
+
+impl Registry {
+    fn body(&self, number: &str, form: &str, extra: Value) -> Value {
+        let mut body = json!({
+            "number": number,
+            "form": form,
+            "title": format!("Văn bản {number}"),
+            "issuer": "Trường PTDTBT Tiểu học Mường Mươn",
+            "signer": "Lò Văn Thành",
+            "signer_title": "Hiệu trưởng",
+            "signed_on": "2025-09-05",
+            "category_id": self.category,
+            "file_ids": [self.pdf],
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    }
+
+    async fn create(&self, number: &str, form: &str, extra: Value) -> Resp {
+        self.app
+            .post(
+                "/api/v1/documents",
+                Some(&self.chief),
+                self.body(number, form, extra),
+            )
+            .await
+    }
+
+    /// Creates and publishes; returns the id.
+    async fn published(&self, number: &str, form: &str, extra: Value) -> String {
+        let r = self.create(number, form, extra).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.body["id"].as_str().unwrap().to_owned();
+        self.publish(&id).await;
+        id
+    }
+
+    async fn step(&self, id: &str, action: &str) -> Resp {
+        let r = self
+            .app
+            .get(
+                &format!("/api/v1/editorial/documents/{id}"),
+                Some(&self.chief),
+            )
+            .await;
+        let etag = r.header("etag").unwrap().to_owned();
+        self.app
+            .call_with(
+                reqwest::Method::POST,
+                &format!("/api/v1/documents/{id}/{action}"),
+                Some(&self.chief),
+                None,
+                &[("If-Match", &etag)],
+            )
+            .await
+    }
+
+    async fn publish(&self, id: &str) {
+        for action in ["submit", "approve", "publish"] {
+            let r = self.step(id, action).await;
+            assert_eq!(r.status, 200, "{action}: {}", r.text);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_document_is_written_reviewed_published_and_found_by_its_number() {
+    let reg = registry().await;
+    let id = reg
+        .published(
+            "38/qđ-ths1mm",
+            "decision",
+            json!({ "effective_on": "2025-09-05" }),
+        )
+        .await;
+    // The number is kept in its usual form.
+    let item = reg.app.get(&format!("/api/v1/documents/{id}"), None).await;
+    assert_eq!(item.status, 200, "{}", item.text);
+    assert_eq!(item.body["number"], "38/QĐ-THS1MM");
+    assert_eq!(item.body["validity"], "in_force");
+    assert_eq!(item.body["files"][0]["id"], reg.pdf.as_str());
+    assert_eq!(item.body["files"][0]["content_type"], "application/pdf");
+    // By number, slash and all, in any case, with or without Đ.
+    for written in ["38/QĐ-THS1MM", "38%2Fqd-ths1mm", "38/qđ-Ths1mm"] {
+        let r = reg
+            .app
+            .get(&format!("/api/v1/documents/by-number/{written}"), None)
+            .await;
+        assert_eq!(r.status, 200, "{written}: {}", r.text);
+        assert_eq!(r.body["id"], id.as_str());
+    }
+    reg.app
+        .get("/api/v1/documents/by-number/39/QĐ-THS1MM", None)
+        .await
+        .problem(404, "not_found");
+    reg.app
+        .get("/api/v1/documents/by-number/QĐ-38", None)
+        .await
+        .problem(422, "validation_failed");
+    // Search over the number, in the list and site-wide.
+    for q in ["38%2FQ%C4%90", "qd-ths1mm"] {
+        let r = reg.app.get(&format!("/api/v1/documents?q={q}"), None).await;
+        assert_eq!(r.body["items"][0]["id"], id.as_str(), "{q}: {}", r.text);
+        let r = reg.app.get(&format!("/api/v1/search?q={q}"), None).await;
+        assert_eq!(r.body["items"][0]["kind"], "document", "{q}: {}", r.text);
+        assert_eq!(
+            r.body["items"][0]["url"],
+            format!("/api/v1/documents/{}", item.body["slug"].as_str().unwrap())
+        );
+    }
+    // Filters.
+    for (query, found) in [
+        ("form=decision", true),
+        ("form=plan", false),
+        ("issuer=ths1mm", true),
+        ("year=2025", true),
+        ("year=2024", false),
+        ("validity=in_force", true),
+        ("validity=expired", false),
+        ("signed_from=2025-09-05&signed_to=2025-09-05", true),
+        ("signed_from=2025-09-06", false),
+    ] {
+        let r = reg
+            .app
+            .get(&format!("/api/v1/documents?{query}"), None)
+            .await;
+        assert_eq!(r.status, 200, "{query}: {}", r.text);
+        assert_eq!(
+            r.body["items"].as_array().unwrap().len(),
+            usize::from(found),
+            "{query}"
+        );
+    }
+    // Articles do not show documents, nor documents articles.
+    let r = reg.app.get("/api/v1/articles", None).await;
+    assert!(r.body["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn numbers_forms_files_and_categories_are_checked() {
+    let reg = registry().await;
+    let r = reg.create("38/QĐ-THS1MM", "decision", json!({})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // Unique per issuer and year, whatever the case or Đ.
+    reg.create("38/qd-ths1mm", "decision", json!({}))
+        .await
+        .problem(409, "document_number_taken");
+    // Another year is another number.
+    let r = reg
+        .create(
+            "38/QĐ-THS1MM",
+            "decision",
+            json!({ "signed_on": "2026-01-05" }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let bad = [
+        ("QĐ-38", "decision", json!({}), "number"),
+        ("38/KH-THS1MM", "decision", json!({}), "form"),
+        (
+            "39/QĐ-THS1MM",
+            "decision",
+            json!({ "file_ids": ["nope"] }),
+            "file_ids",
+        ),
+        (
+            "40/QĐ-THS1MM",
+            "decision",
+            json!({ "effective_on": "2025-09-10", "expires_on": "2025-09-01" }),
+            "expires_on",
+        ),
+        (
+            "41/QĐ-THS1MM",
+            "decision",
+            json!({ "relations": [{ "kind": "replaces", "document_id": "nope" }] }),
+            "relations",
+        ),
+    ];
+    for (number, form, extra, field) in bad {
+        let r = reg.create(number, form, extra).await;
+        assert_eq!(r.status, 422, "{number}: {}", r.text);
+        assert!(
+            r.text.contains(&format!("\"{field}\"")),
+            "{number}: {}",
+            r.text
+        );
+    }
+    // A news category does not take documents.
+    let news = reg.app.category("Tin tức", "news").await;
+    let r = reg
+        .create("42/QĐ-THS1MM", "decision", json!({ "category_id": news }))
+        .await;
+    r.problem(422, "validation_failed");
+    assert!(r.text.contains("category_kind_mismatch"), "{}", r.text);
+    // Without a file it cannot be published.
+    let r = reg
+        .create("43/QĐ-THS1MM", "decision", json!({ "file_ids": [] }))
+        .await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    for action in ["submit", "approve"] {
+        assert_eq!(reg.step(&id, action).await.status, 200);
+    }
+    let r = reg.step(&id, "publish").await;
+    r.problem(422, "validation_failed");
+    assert!(r.text.contains("file_required"), "{}", r.text);
+}
+
+#[tokio::test]
+async fn relations_show_both_ways_only_between_published_documents_and_never_circle() {
+    let reg = registry().await;
+    let old = reg
+        .published(
+            "12/QĐ-THS1MM",
+            "decision",
+            json!({ "signed_on": "2024-09-01" }),
+        )
+        .await;
+    // A replacing decision taking effect in the future leaves the old one in force.
+    let new = reg
+        .published(
+            "38/QĐ-THS1MM",
+            "decision",
+            json!({ "effective_on": "2099-01-01",
+                    "relations": [{ "kind": "replaces", "document_id": old }] }),
+        )
+        .await;
+    let o = reg.app.get(&format!("/api/v1/documents/{old}"), None).await;
+    assert_eq!(o.body["validity"], "in_force", "{}", o.text);
+    assert_eq!(o.body["relations"][0]["direction"], "incoming");
+    assert_eq!(o.body["relations"][0]["label"], "Bị thay thế bởi");
+    assert_eq!(o.body["relations"][0]["id"], new.as_str());
+    let n = reg.app.get(&format!("/api/v1/documents/{new}"), None).await;
+    assert_eq!(n.body["validity"], "not_yet_in_force");
+    assert_eq!(n.body["relations"][0]["label"], "Thay thế");
+    // In force from today: the old one is replaced.
+    let r = reg
+        .app
+        .get(
+            &format!("/api/v1/editorial/documents/{new}"),
+            Some(&reg.chief),
+        )
+        .await;
+    let etag = r.header("etag").unwrap().to_owned();
+    let r = reg
+        .app
+        .call_with(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/documents/{new}"),
+            Some(&reg.chief),
+            Some(json!({ "effective_on": "2025-09-10" })),
+            &[("If-Match", &etag)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // The change is not public until published again.
+    let o = reg.app.get(&format!("/api/v1/documents/{old}"), None).await;
+    assert_eq!(o.body["validity"], "in_force");
+    reg.publish(&new).await;
+    let o = reg.app.get(&format!("/api/v1/documents/{old}"), None).await;
+    assert_eq!(o.body["validity"], "replaced", "{}", o.text);
+    let r = reg
+        .app
+        .get("/api/v1/documents?validity=replaced", None)
+        .await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1, "{}", r.text);
+    assert_eq!(r.body["items"][0]["id"], old.as_str());
+    // Unpublished, the replacing document neither shows nor replaces.
+    assert_eq!(reg.step(&new, "unpublish").await.status, 200);
+    let o = reg.app.get(&format!("/api/v1/documents/{old}"), None).await;
+    assert_eq!(o.body["validity"], "in_force");
+    assert!(
+        o.body["relations"].as_array().unwrap().is_empty(),
+        "{}",
+        o.text
+    );
+    // The old one may not, in turn, replace the new one: that closes a circle.
+    let r = reg
+        .app
+        .get(
+            &format!("/api/v1/editorial/documents/{old}"),
+            Some(&reg.chief),
+        )
+        .await;
+    let etag = r.header("etag").unwrap().to_owned();
+    let r = reg
+        .app
+        .call_with(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/documents/{old}"),
+            Some(&reg.chief),
+            Some(json!({ "relations": [{ "kind": "amends", "document_id": new }] })),
+            &[("If-Match", &etag)],
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    assert!(r.text.contains("relation_cycle"), "{}", r.text);
+}
