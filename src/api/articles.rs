@@ -138,10 +138,6 @@ fn nfc_tags_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, 
     nfc_tags(d).map(Some)
 }
 
-fn nullable_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<NaiveDate>>, D::Error> {
-    Ok(Some(Option::<NaiveDate>::deserialize(d)?))
-}
-
 /// A new article. Status, author, revision and publication are the server's: sending them is
 /// refused.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -211,7 +207,7 @@ pub struct UpdateArticleRequest {
     #[schema(value_type = Option<String>)]
     pub cover_media_id: Option<Option<String>>,
     /// `null` removes the date.
-    #[serde(default, deserialize_with = "nullable_date")]
+    #[serde(default, deserialize_with = "super::body::nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub event_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nfc::present")]

@@ -98,6 +98,14 @@ pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
     T::deserialize(d).map(Some)
 }
 
+/// A field that may be left out or sent as `null`: absent → `None` (with
+/// `#[serde(default)]`), `null` → `Some(None)` (clear it), a value → `Some(Some(v))`.
+pub fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 pub fn payload_too_large() -> ApiError {
     ApiError::payload_too_large(
         "payload_too_large",

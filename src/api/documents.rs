@@ -213,11 +213,11 @@ pub struct UpdateDocumentRequest {
     #[schema(nullable = false)]
     pub signed_on: Option<NaiveDate>,
     /// `null` clears it (in force from the signing day).
-    #[serde(default, deserialize_with = "nullable_date")]
+    #[serde(default, deserialize_with = "super::body::nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub effective_on: Option<Option<NaiveDate>>,
     /// `null` clears it (open-ended).
-    #[serde(default, deserialize_with = "nullable_date")]
+    #[serde(default, deserialize_with = "super::body::nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub expires_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "super::body::present")]
@@ -239,12 +239,6 @@ pub struct UpdateDocumentRequest {
     #[validate(length(max = 500), custom(function = "no_nul"))]
     #[schema(max_length = 500)]
     pub note: String,
-}
-
-fn nullable_date<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<NaiveDate>>, D::Error> {
-    Ok(Some(Option::<NaiveDate>::deserialize(d)?))
 }
 
 fn relations_of(list: Vec<DocumentRelation>) -> Vec<Relation> {

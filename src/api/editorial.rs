@@ -305,15 +305,10 @@ pub async fn diff<K: Resource>(
             ))
         })
         .await?;
-    let snapshot = |r: &Revision<K::Fields>| {
-        editorial::snapshot(&editorial::Draft {
-            title: r.row.title.clone(),
-            category_id: r.row.category_id.clone(),
-            slug: r.row.slug.clone(),
-            fields: r.fields.clone(),
-        })
-    };
-    let (va, vb) = (snapshot(&a)?, snapshot(&b)?);
+    let (va, vb) = (
+        editorial::snapshot(&a.draft())?,
+        editorial::snapshot(&b.draft())?,
+    );
     let changes = content::changed_fields(&va, &vb, long_texts)
         .into_iter()
         .map(|(field, from, to)| FieldChange {

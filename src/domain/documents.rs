@@ -157,7 +157,7 @@ impl DocumentForm {
 }
 
 /// A code compared the way people type it: upper case, `Đ` as `D`.
-fn fold_code(code: &str) -> String {
+pub fn fold_code(code: &str) -> String {
     code.chars()
         .map(|c| match c {
             'Đ' | 'đ' => 'D',

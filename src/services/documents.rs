@@ -115,14 +115,8 @@ fn check_files(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()> {
     ))
 }
 
-/// The targets must be other documents, and no relation may close a circle (held under one
-/// lock, so two documents cannot each be told to replace the other at once).
-fn check_relations(
-    conn: &mut DbConnection,
-    own: Option<&str>,
-    relations: &[Relation],
-) -> ApiResult<()> {
-    crate::db::lock_invariant(conn, "document-relations")?;
+/// The targets of relations must be documents.
+fn check_targets(conn: &mut DbConnection, relations: &[Relation]) -> ApiResult<()> {
     let targets: Vec<&str> = relations.iter().map(|r| r.document_id.as_str()).collect();
     let known: Vec<String> = content_items::table
         .filter(content_items::id.eq_any(&targets))
@@ -139,10 +133,13 @@ fn check_relations(
             ),
         ));
     }
-    let Some(own) = own else {
-        // A new document has no incoming relations: it cannot close a circle.
-        return Ok(());
-    };
+    Ok(())
+}
+
+/// No relation of `own` may close a circle: checked under one lock, held until commit, so two
+/// documents cannot each be told to replace the other at once.
+fn check_no_cycle(conn: &mut DbConnection, own: &str, relations: &[Relation]) -> ApiResult<()> {
+    crate::db::lock_invariant(conn, "document-relations")?;
     let existing: Vec<(String, String)> = document_relations::table
         .filter(document_relations::from_id.ne(own))
         .select((document_relations::from_id, document_relations::to_id))
@@ -151,9 +148,9 @@ fn check_relations(
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    if targets
+    if relations
         .iter()
-        .any(|t| documents::closes_a_cycle(&edges, own, t))
+        .any(|r| documents::closes_a_cycle(&edges, own, &r.document_id))
     {
         return Err(ApiError::field(
             "relations",
@@ -221,7 +218,7 @@ impl Kind for Document {
             check_files(conn, &new.file_ids)?;
         }
         if old.is_none_or(|o| o.relations != new.relations) {
-            check_relations(conn, None, &new.relations)?;
+            check_targets(conn, &new.relations)?;
         }
         Ok(())
     }
@@ -239,7 +236,7 @@ impl Kind for Document {
             ))
             .execute(conn)
             .map_err(|e| unique_as(e, number_taken))?;
-        check_relations(conn, Some(item_id), &fields.relations)?;
+        check_no_cycle(conn, item_id, &fields.relations)?;
         diesel::delete(document_relations::table.filter(document_relations::from_id.eq(item_id)))
             .execute(conn)?;
         for r in &fields.relations {
@@ -305,7 +302,7 @@ impl Kind for Document {
                 public_documents::item_id.eq(item_id),
                 public_documents::lookup_key.eq(number.lookup_key()),
                 public_documents::form.eq(form_name(fields.form)),
-                public_documents::issuer_code.eq(documents_code(&number.issuer)),
+                public_documents::issuer_code.eq(documents::fold_code(&number.issuer)),
                 public_documents::year.eq(number.year.unwrap_or(fields.signed_on.year())),
                 public_documents::signed_on.eq(fields.signed_on),
                 public_documents::effective_on.eq(fields.effective_on.unwrap_or(fields.signed_on)),
@@ -340,16 +337,6 @@ pub fn relation_name(kind: RelationKind) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-/// An issuer code as filtered on: upper case, Đ as D (`BGDĐT`, `bgddt` → `BGDDT`).
-pub fn documents_code(code: &str) -> String {
-    code.chars()
-        .map(|c| match c {
-            'Đ' | 'đ' => 'D',
-            c => c.to_ascii_uppercase(),
-        })
-        .collect()
 }
 
 /// Where a published document stands today (in Vietnam), from its dates and the published
@@ -444,7 +431,7 @@ pub fn list_public(
         q = q.filter(d::form.eq(form_name(form)));
     }
     if let Some(issuer) = &filter.issuer {
-        q = q.filter(d::issuer_code.eq(documents_code(issuer)));
+        q = q.filter(d::issuer_code.eq(documents::fold_code(issuer)));
     }
     if let Some(year) = filter.year {
         q = q.filter(d::year.eq(year));

@@ -132,6 +132,17 @@ pub struct Revision<F> {
     pub fields: F,
 }
 
+impl<F: Clone> Revision<F> {
+    pub fn draft(&self) -> Draft<F> {
+        Draft {
+            title: self.row.title.clone(),
+            category_id: self.row.category_id.clone(),
+            slug: self.row.slug.clone(),
+            fields: self.fields.clone(),
+        }
+    }
+}
+
 /// Reads a stored JSON object of fields; a row that does not read is a server fault.
 pub fn read_fields<F: DeserializeOwned>(json: &str) -> ApiResult<F> {
     serde_json::from_str(json).map_err(ApiError::internal)
@@ -730,11 +741,16 @@ fn split_fields<F: Serialize>(fields: &F, listed: &[&str]) -> ApiResult<(String,
     ))
 }
 
-/// The search index text of a public item: its title, then what the kind says search covers.
-fn index_of<K: Kind>(title: &str, fields: &K::Fields) -> String {
+/// What search reads of a public item: its title, then what the kind says search covers.
+fn search_parts_of<'a, K: Kind>(title: &'a str, fields: &'a K::Fields) -> Vec<Part<'a>> {
     let mut parts = vec![Part::Text(title)];
     parts.extend(K::search_parts(fields));
-    search::index_text(&parts)
+    parts
+}
+
+/// The search index text of a public item.
+fn index_of<K: Kind>(title: &str, fields: &K::Fields) -> String {
+    search::index_text(&search_parts_of::<K>(title, fields))
 }
 
 /// The fields of a public item, from its card and detail.
@@ -752,8 +768,7 @@ pub fn snippet<K: Kind>(
     terms: &[String],
 ) -> ApiResult<String> {
     let fields: K::Fields = public_fields(card, detail)?;
-    let mut parts = vec![Part::Text(title)];
-    parts.extend(K::search_parts(&fields));
+    let parts = search_parts_of::<K>(title, &fields);
     Ok(search::snippet(search::readable(&parts), terms))
 }
 
@@ -917,10 +932,8 @@ pub fn restore<K: Kind>(
         let old_rev = revision::<K>(conn, caller, id, number)?;
         let old = current.draft();
         let new = Draft {
-            title: old_rev.row.title,
-            category_id: old_rev.row.category_id,
             slug: old.slug.clone(),
-            fields: old_rev.fields,
+            ..old_rev.draft()
         };
         let note = format!("restored revision {number}");
         write_new_revision::<K>(conn, ctx, caller.id, current, &old, new, "restore", &note)
