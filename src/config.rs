@@ -104,6 +104,8 @@ pub struct Settings {
     pub media_limits: MediaLimits,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
+    /// The clock date-dependent answers read (the system's; tests fix it).
+    pub clock: crate::clock::Clock,
 }
 
 /// An invalid setting: names the variable, says what is wrong.
@@ -258,6 +260,7 @@ impl Settings {
             media_limits,
             admin_email,
             admin_password,
+            clock: crate::clock::Clock::default(),
         })
     }
 }

@@ -11,6 +11,7 @@ mod departments;
 mod documents;
 mod errors;
 mod jwt_attacks;
+mod kinds;
 mod media;
 mod media_memory;
 mod migrations;

@@ -385,3 +385,36 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The property names of a schema, following `$ref` and `allOf` (a flattened part).
+fn property_names(spec: &Value, schema: &Value, out: &mut Vec<String>) {
+    if let Some(name) = schema["$ref"].as_str() {
+        let name = name.trim_start_matches("#/components/schemas/");
+        return property_names(spec, &spec["components"]["schemas"][name], out);
+    }
+    if let Some(props) = schema["properties"].as_object() {
+        out.extend(props.keys().cloned());
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        property_names(spec, part, out);
+    }
+}
+
+/// A response made of flattened parts (the common columns and a kind's fields) never has
+/// two parts naming the same field: one would silently hide the other on the wire.
+#[test]
+fn flattened_schemas_never_name_a_field_twice() {
+    let spec: Value = serde_json::from_str(&ttdt::startup::spec_json()).unwrap();
+    let mut clashes = Vec::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        let mut names = Vec::new();
+        property_names(&spec, schema, &mut names);
+        names.sort();
+        for pair in names.windows(2) {
+            if pair[0] == pair[1] {
+                clashes.push(format!("{name}.{}", pair[0]));
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "{clashes:?}");
+}

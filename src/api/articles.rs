@@ -3,29 +3,23 @@
 //! `public_articles.rs`. The routes are the article's; what they do is the editorial
 //! machine's (`api::editorial`).
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use actix_web::{get, patch, post};
+use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationError};
 
-use super::body::JsonBody;
 use super::editorial::{
-    self, DiffQuery, FieldChange, PageQuery, Resource, RevisionSummary, TransitionResponse,
-    WorkingCopyQuery, transition_endpoint, with_etag,
+    self, FieldChange, Resource, RevisionSummary, SavedRevision, TransitionResponse, WorkingCopy,
+    editorial_endpoint,
 };
-use super::{IfMatch, utc};
-use crate::auth::Actor;
 use crate::domain::text::{nfc, no_nul, valid_slug};
-use crate::domain::workflow::{Status, Transition};
+use crate::domain::workflow::Transition;
 use crate::error::{ApiResult, ProblemDetails};
-use crate::services::AuditContext;
 use crate::services::articles::{self, Article, ArticleFields};
 use crate::services::editorial::{Draft, Revision, Working};
 use crate::services::encoding;
-use crate::state::AppState;
 
 impl Resource for Article {
     type Response = ArticleResponse;
@@ -54,57 +48,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// An article's working copy, as editors see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleResponse {
-    pub id: String,
-    pub slug: String,
-    /// The working copy's place in the workflow.
-    pub status: Status,
-    /// Whether a published revision is on the public site (it may be older than this one).
-    pub live: bool,
-    pub title: String,
-    pub summary: String,
-    /// Sanitised HTML.
-    pub body: String,
-    pub category_id: String,
-    pub tags: Vec<String>,
-    pub cover_media_id: Option<String>,
-    /// The day of the event reported (news).
-    pub event_date: Option<NaiveDate>,
-    pub author_id: String,
-    /// Number of the latest revision.
-    pub revision: i32,
-    /// The revision the public sees, if any.
-    pub published_revision: Option<i32>,
-    /// When a scheduled article goes live.
-    pub publish_at: Option<DateTime<Utc>>,
-    pub first_published_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub item: WorkingCopy,
+    #[serde(flatten)]
+    pub fields: ArticleFields,
 }
 
 impl From<Working<ArticleFields>> for ArticleResponse {
     fn from(item: Working<ArticleFields>) -> Self {
-        let status = item.status();
-        let (a, f) = (item.row, item.fields);
-        ArticleResponse {
-            status,
-            live: a.published_revision.is_some(),
-            id: a.id,
-            slug: a.slug,
-            title: a.title,
-            summary: f.summary,
-            body: f.body,
-            category_id: a.category_id,
-            tags: f.tags,
-            cover_media_id: f.cover_media_id,
-            event_date: f.event_date,
-            author_id: a.author_id,
-            revision: a.revision,
-            published_revision: a.published_revision,
-            publish_at: a.publish_at.map(utc),
-            first_published_at: a.first_published_at.map(utc),
-            created_at: utc(a.created_at),
-            updated_at: utc(a.updated_at),
-        }
+        let (item, fields) = WorkingCopy::of(item);
+        ArticleResponse { item, fields }
     }
 }
 
@@ -225,172 +178,109 @@ pub struct UpdateArticleRequest {
     pub note: String,
 }
 
-/// Editorial list: the working copies the caller may see, most recently changed first.
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    params(WorkingCopyQuery),
-    responses(
-        (status = 200, description = "One page of working copies", body = ArticleList),
-        (status = 403, description = "The role has no editorial view", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[get("/editorial/articles")]
-pub async fn list_article_working_copies(
-    actor: Actor,
-    state: web::Data<AppState>,
-    query: web::Query<WorkingCopyQuery>,
-) -> ApiResult<web::Json<ArticleList>> {
-    let (items, next_cursor) =
-        editorial::list_working_copies::<Article>(actor, state, query.into_inner()).await?;
-    Ok(web::Json(ArticleList { items, next_cursor }))
-}
+editorial_endpoint!(
+    list Article,
+    "articles",
+    ArticleList,
+    list_article_working_copies,
+    "/editorial/articles",
+    "Editorial list: the working copies the caller may see, most recently changed first."
+);
+editorial_endpoint!(
+    get Article,
+    "articles",
+    ArticleResponse,
+    get_article_working_copy,
+    "/editorial/articles/{id}",
+    "Read a working copy by id or slug. Its `ETag` is what writes send back in `If-Match`."
+);
 
-/// Read a working copy by id or slug. Its `ETag` is what writes send back in `If-Match`.
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id or slug")),
-    responses(
-        (status = 200, description = "The working copy", body = ArticleResponse, headers(("ETag" = String, description = "Send back in If-Match"))),
-        (status = 301, description = "An old slug: `Location` names the current one"),
-        (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[get("/editorial/articles/{id}")]
-pub async fn get_article_working_copy(
-    actor: Actor,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    editorial::get_working_copy::<Article>(actor, state, id.into_inner()).await
-}
+impl editorial::CreateRequest for CreateArticleRequest {
+    type Kind = Article;
 
-/// Write a new article (a draft). Writers: editor-in-chief, deputy, board members, contributors.
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    request_body = CreateArticleRequest,
-    responses(
-        (status = 201, description = "The draft, revision 1", body = ArticleResponse, headers(("ETag" = String, description = "Send back in If-Match"))),
-        (status = 400, description = "Unreadable body, or a server-owned field was sent", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The role does not write", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken (`slug_taken`)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields; `legacy_vietnamese_encoding` for TCVN3/VNI text", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[post("/articles")]
-pub async fn create_article(
-    actor: Actor,
-    state: web::Data<AppState>,
-    body: JsonBody<CreateArticleRequest>,
-) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
-    body.validate()?;
-    encoding::Fields::default()
-        .text("title", &body.title)
-        .text("summary", &body.summary)
-        .text("body", &body.body)
-        .list("tags", &body.tags)
-        .text("note", &body.note)
-        .check()?;
-    let draft = Draft {
-        title: body.title,
-        category_id: body.category_id,
-        slug: String::new(),
-        fields: ArticleFields {
-            summary: body.summary,
-            body: articles::clean_body(&body.body),
-            tags: body.tags,
-            cover_media_id: body.cover_media_id,
-            event_date: body.event_date,
-        },
-    };
-    let ctx = AuditContext::from(&actor);
-    let (slug, note) = (body.slug, body.note);
-    let article = state
-        .db(move |conn| {
-            crate::services::editorial::create::<Article>(
-                conn,
-                &ctx,
-                &actor.caller(),
-                draft,
-                slug,
-                &note,
-            )
+    fn into_new(self) -> ApiResult<editorial::New<ArticleFields>> {
+        encoding::Fields::default()
+            .text("title", &self.title)
+            .text("summary", &self.summary)
+            .text("body", &self.body)
+            .list("tags", &self.tags)
+            .text("note", &self.note)
+            .check()?;
+        let draft = Draft {
+            title: self.title,
+            category_id: self.category_id,
+            slug: String::new(),
+            fields: ArticleFields {
+                summary: self.summary,
+                body: articles::clean_body(&self.body),
+                tags: self.tags,
+                cover_media_id: self.cover_media_id,
+                event_date: self.event_date,
+            },
+        };
+        Ok(editorial::New {
+            draft,
+            slug: self.slug,
+            note: self.note,
         })
-        .await?;
-    editorial::created::<Article>(article)
+    }
 }
 
-/// Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or
-/// published article sends it back to `draft`; the public keeps the published revision.
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    params(
-        ("id" = String, Path, description = "Article id"),
-        ("If-Match" = String, Header, description = "The ETag of the version being changed"),
-    ),
-    request_body = UpdateArticleRequest,
-    responses(
-        (status = 200, description = "The working copy", body = ArticleResponse, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, description = "The caller may not edit this article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since loaded (`precondition_failed`)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 428, description = "No `If-Match` (`precondition_required`)", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[patch("/articles/{id}")]
-pub async fn update_article(
-    actor: Actor,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    body: JsonBody<UpdateArticleRequest>,
-) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
-    body.validate()?;
-    encoding::Fields::default()
-        .sent("title", &body.title)
-        .sent("summary", &body.summary)
-        .sent("body", &body.body)
-        .list("tags", body.tags.as_deref().unwrap_or_default())
-        .text("note", &body.note)
-        .check()?;
-    let ctx = AuditContext::from(&actor);
-    let note = body.note.clone();
-    let article = state
-        .db(move |conn| {
-            crate::services::editorial::update::<Article>(
-                conn,
-                &ctx,
-                &actor.caller(),
-                &id,
-                if_match.0,
-                &note,
-                |mut draft| {
-                    let f = &mut draft.fields;
-                    draft.title = body.title.unwrap_or(draft.title);
-                    draft.category_id = body.category_id.unwrap_or(draft.category_id);
-                    draft.slug = body.slug.unwrap_or(draft.slug);
-                    f.summary = body.summary.unwrap_or(std::mem::take(&mut f.summary));
-                    if let Some(html) = body.body {
-                        f.body = articles::clean_body(&html);
-                    }
-                    f.tags = body.tags.unwrap_or(std::mem::take(&mut f.tags));
-                    f.cover_media_id = body.cover_media_id.unwrap_or(f.cover_media_id.take());
-                    f.event_date = body.event_date.unwrap_or(f.event_date);
-                    draft
-                },
-            )
-        })
-        .await?;
-    Ok(with_etag::<Article>(StatusCode::OK, article))
+impl editorial::UpdateRequest for UpdateArticleRequest {
+    type Kind = Article;
+
+    fn into_edit(self) -> ApiResult<(editorial::Edit<ArticleFields>, String)> {
+        encoding::Fields::default()
+            .sent("title", &self.title)
+            .sent("summary", &self.summary)
+            .sent("body", &self.body)
+            .list("tags", self.tags.as_deref().unwrap_or_default())
+            .text("note", &self.note)
+            .check()?;
+        let note = self.note.clone();
+        let edit = move |mut draft: Draft<ArticleFields>| {
+            let f = &mut draft.fields;
+            draft.title = self.title.unwrap_or(draft.title);
+            draft.category_id = self.category_id.unwrap_or(draft.category_id);
+            draft.slug = self.slug.unwrap_or(draft.slug);
+            f.summary = self.summary.unwrap_or(std::mem::take(&mut f.summary));
+            if let Some(html) = self.body {
+                f.body = articles::clean_body(&html);
+            }
+            f.tags = self.tags.unwrap_or(std::mem::take(&mut f.tags));
+            f.cover_media_id = self.cover_media_id.unwrap_or(f.cover_media_id.take());
+            f.event_date = self.event_date.unwrap_or(f.event_date);
+            draft
+        };
+        Ok((Box::new(edit), note))
+    }
 }
 
-transition_endpoint!(
-    Article,
+editorial_endpoint!(
+    create Article,
+    "articles",
+    CreateArticleRequest,
+    ArticleResponse,
+    create_article,
+    "/articles",
+    "The slug is taken (`slug_taken`)",
+    "Invalid fields; `category_kind_mismatch` for a category of another kind; `legacy_vietnamese_encoding` for TCVN3/VNI text",
+    "Write a new article (a draft). Writers: editor-in-chief, deputy, board members, contributors."
+);
+editorial_endpoint!(
+    update Article,
+    "articles",
+    UpdateArticleRequest,
+    ArticleResponse,
+    update_article,
+    "/articles/{id}",
+    "The slug is taken (`slug_taken`)",
+    "Invalid fields, as on create",
+    "Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or published article sends it back to `draft`; the public keeps the published revision."
+);
+
+editorial_endpoint!(
+    step Article,
     "articles",
     ArticleResponse,
     submit_article,
@@ -398,8 +288,8 @@ transition_endpoint!(
     Transition::Submit,
     "Submit a draft for review (author or editor)."
 );
-transition_endpoint!(
-    Article,
+editorial_endpoint!(
+    step Article,
     "articles",
     ArticleResponse,
     approve_article,
@@ -407,8 +297,8 @@ transition_endpoint!(
     Transition::Approve,
     "Approve a submitted article (chief, deputy, or a board member reviewing its category; never one's own)."
 );
-transition_endpoint!(
-    Article,
+editorial_endpoint!(
+    step Article,
     "articles",
     ArticleResponse,
     request_changes_article,
@@ -416,8 +306,8 @@ transition_endpoint!(
     Transition::RequestChanges,
     "Send a submitted article back to its author with a comment (required)."
 );
-transition_endpoint!(
-    Article,
+editorial_endpoint!(
+    step Article,
     "articles",
     ArticleResponse,
     reject_article,
@@ -425,8 +315,8 @@ transition_endpoint!(
     Transition::Reject,
     "Reject a submitted article: back to draft, with a comment (required)."
 );
-transition_endpoint!(
-    Article,
+editorial_endpoint!(
+    step Article,
     "articles",
     ArticleResponse,
     publish_article,
@@ -434,8 +324,8 @@ transition_endpoint!(
     Transition::Publish,
     "Publish an approved article now, or at `publish_at` (chief; deputy while delegated)."
 );
-transition_endpoint!(
-    Article,
+editorial_endpoint!(
+    step Article,
     "articles",
     ArticleResponse,
     unpublish_article,
@@ -443,8 +333,8 @@ transition_endpoint!(
     Transition::Unpublish,
     "Take an article off the public site, or cancel its scheduled publication."
 );
-transition_endpoint!(
-    Article,
+editorial_endpoint!(
+    step Article,
     "articles",
     ArticleResponse,
     archive_article,
@@ -453,39 +343,23 @@ transition_endpoint!(
     "Archive an article: off the public site and frozen (never deleted)."
 );
 
+/// A saved revision of an article, with its content.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleRevisionResponse {
     pub number: i32,
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub body: String,
-    pub category_id: String,
-    pub tags: Vec<String>,
-    pub cover_media_id: Option<String>,
-    pub event_date: Option<NaiveDate>,
-    /// Who saved it.
-    pub editor_id: String,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub revision: SavedRevision,
+    #[serde(flatten)]
+    pub fields: ArticleFields,
 }
 
 impl From<Revision<ArticleFields>> for ArticleRevisionResponse {
     fn from(r: Revision<ArticleFields>) -> Self {
-        let (r, f) = (r.row, r.fields);
+        let (number, revision, fields) = SavedRevision::of(r);
         ArticleRevisionResponse {
-            number: r.number,
-            slug: r.slug,
-            title: r.title,
-            summary: f.summary,
-            body: f.body,
-            category_id: r.category_id,
-            tags: f.tags,
-            cover_media_id: f.cover_media_id,
-            event_date: f.event_date,
-            editor_id: r.editor_id,
-            note: r.note,
-            created_at: utc(r.created_at),
+            number,
+            revision,
+            fields,
         }
     }
 }
@@ -498,50 +372,20 @@ pub struct ArticleRevisionList {
     pub next_cursor: Option<String>,
 }
 
-/// An article's saved revisions, newest first, a page at a time (without their content).
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), PageQuery),
-    responses(
-        (status = 200, description = "One page of revisions", body = ArticleRevisionList),
-        (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[get("/articles/{id}/revisions")]
-pub async fn list_article_revisions(
-    actor: Actor,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    query: web::Query<PageQuery>,
-) -> ApiResult<web::Json<ArticleRevisionList>> {
-    let (items, next_cursor) =
-        editorial::revisions::<Article>(actor, state, id.into_inner(), query.into_inner()).await?;
-    Ok(web::Json(ArticleRevisionList { items, next_cursor }))
-}
-
-/// One revision.
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), ("number" = i32, Path, description = "Revision number")),
-    responses(
-        (status = 200, description = "The revision", body = ArticleRevisionResponse),
-        (status = 404, description = "No such article or revision", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[get("/articles/{id}/revisions/{number}")]
-pub async fn get_article_revision(
-    actor: Actor,
-    state: web::Data<AppState>,
-    path: web::Path<(String, i32)>,
-) -> ApiResult<web::Json<ArticleRevisionResponse>> {
-    let (id, number) = path.into_inner();
-    let revision = editorial::revision::<Article>(actor, state, id, number).await?;
-    Ok(web::Json(revision.into()))
-}
-
+editorial_endpoint!(
+    revisions Article,
+    "articles",
+    ArticleRevisionList,
+    list_article_revisions,
+    "/articles/{id}/revisions"
+);
+editorial_endpoint!(
+    revision Article,
+    "articles",
+    ArticleRevisionResponse,
+    get_article_revision,
+    "/articles/{id}/revisions/{number}"
+);
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleRevisionDiff {
     pub from: i32,
@@ -552,62 +396,32 @@ pub struct ArticleRevisionDiff {
     pub body_diff: String,
 }
 
-/// What changed between two revisions.
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), DiffQuery),
-    responses(
-        (status = 200, description = "The differences", body = ArticleRevisionDiff),
-        (status = 404, description = "No such article or revision", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[get("/articles/{id}/diff")]
-pub async fn diff_article_revisions(
-    actor: Actor,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    query: web::Query<DiffQuery>,
-) -> ApiResult<web::Json<ArticleRevisionDiff>> {
-    let (from, to) = (query.from, query.to);
-    let diff =
-        editorial::diff::<Article>(actor, state, id.into_inner(), query.into_inner(), &["body"])
-            .await?;
-    Ok(web::Json(ArticleRevisionDiff {
-        from,
-        to,
-        changes: diff.changes,
-        body_diff: diff.texts.into_iter().map(|(_, d)| d).collect(),
-    }))
+impl From<editorial::Diff> for ArticleRevisionDiff {
+    fn from(diff: editorial::Diff) -> Self {
+        ArticleRevisionDiff {
+            from: diff.from,
+            to: diff.to,
+            changes: diff.changes,
+            body_diff: diff.texts.into_iter().map(|(_, d)| d).collect(),
+        }
+    }
 }
 
-/// Make an old revision's content current again, as a new revision (requires `If-Match`).
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    params(
-        ("id" = String, Path, description = "Article id"),
-        ("number" = i32, Path, description = "Revision to restore"),
-        ("If-Match" = String, Header, description = "The ETag of the current version"),
-    ),
-    responses(
-        (status = 200, description = "The working copy with a new revision", body = ArticleResponse),
-        (status = 403, description = "The caller may not edit this article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article or revision", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[post("/articles/{id}/revisions/{number}/restore")]
-pub async fn restore_article_revision(
-    actor: Actor,
-    state: web::Data<AppState>,
-    path: web::Path<(String, i32)>,
-    if_match: IfMatch,
-) -> ApiResult<HttpResponse> {
-    let (id, number) = path.into_inner();
-    editorial::restore::<Article>(actor, state, id, number, if_match).await
-}
+editorial_endpoint!(
+    diff Article,
+    "articles",
+    ArticleRevisionDiff,
+    diff_article_revisions,
+    "/articles/{id}/diff",
+    &["body"]
+);
+editorial_endpoint!(
+    restore Article,
+    "articles",
+    ArticleResponse,
+    restore_article_revision,
+    "/articles/{id}/revisions/{number}/restore"
+);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleHistory {
@@ -617,26 +431,10 @@ pub struct ArticleHistory {
     pub next_cursor: Option<String>,
 }
 
-/// The workflow history: every step, who took it, when, and why (review comments included),
-/// oldest first, a page at a time.
-#[utoipa::path(
-    tag = "articles",
-    security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), PageQuery),
-    responses(
-        (status = 200, description = "One page of steps", body = ArticleHistory),
-        (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[get("/articles/{id}/history")]
-pub async fn article_history(
-    actor: Actor,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    query: web::Query<PageQuery>,
-) -> ApiResult<web::Json<ArticleHistory>> {
-    let (items, next_cursor) =
-        editorial::history::<Article>(actor, state, id.into_inner(), query.into_inner()).await?;
-    Ok(web::Json(ArticleHistory { items, next_cursor }))
-}
+editorial_endpoint!(
+    history Article,
+    "articles",
+    ArticleHistory,
+    article_history,
+    "/articles/{id}/history"
+);

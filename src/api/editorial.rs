@@ -17,7 +17,7 @@ use crate::db::content::ContentTransition;
 use crate::domain::text::{nfc, no_nul};
 use crate::domain::workflow::{Status, Transition};
 use crate::error::{ApiError, ApiResult};
-use crate::services::editorial::{self, Kind, Revision, StaffFilter, Working};
+use crate::services::editorial::{self, Draft, Kind, Revision, StaffFilter, Working};
 use crate::services::{AuditContext, Lookup, content, encoding};
 use crate::state::AppState;
 
@@ -27,6 +27,83 @@ pub trait Resource: Kind {
     type Response: Serialize + From<Working<Self::Fields>>;
     /// The path segment of its resources (`articles`).
     const PATH: &'static str;
+}
+
+/// What every working copy shows, whatever its kind; a kind's response adds its fields.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkingCopy {
+    pub id: String,
+    pub slug: String,
+    /// The working copy's place in the workflow.
+    pub status: Status,
+    /// Whether a published revision is on the public site (it may be older than this one).
+    pub live: bool,
+    /// The title (a document's trích yếu).
+    pub title: String,
+    pub category_id: String,
+    pub author_id: String,
+    /// Number of the latest revision.
+    pub revision: i32,
+    /// The revision the public sees, if any.
+    pub published_revision: Option<i32>,
+    /// When a scheduled item goes live.
+    pub publish_at: Option<DateTime<Utc>>,
+    pub first_published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WorkingCopy {
+    /// The common part of a working copy, and the kind's fields.
+    pub fn of<F: Clone>(item: Working<F>) -> (Self, F) {
+        let status = item.status();
+        let (r, fields) = (item.row, item.fields);
+        let common = WorkingCopy {
+            status,
+            live: r.published_revision.is_some(),
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            category_id: r.category_id,
+            author_id: r.author_id,
+            revision: r.revision,
+            published_revision: r.published_revision,
+            publish_at: r.publish_at.map(utc),
+            first_published_at: r.first_published_at.map(utc),
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        };
+        (common, fields)
+    }
+}
+
+/// What every saved revision shows, whatever its kind, but its number: a kind's revision
+/// adds the number (named so as not to clash with its fields) and its fields.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SavedRevision {
+    pub slug: String,
+    pub title: String,
+    pub category_id: String,
+    /// Who saved it.
+    pub editor_id: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl SavedRevision {
+    /// The revision's number, its common part, and the kind's fields.
+    pub fn of<F>(revision: Revision<F>) -> (i32, Self, F) {
+        let (r, fields) = (revision.row, revision.fields);
+        let common = SavedRevision {
+            slug: r.slug,
+            title: r.title,
+            category_id: r.category_id,
+            editor_id: r.editor_id,
+            note: r.note,
+            created_at: utc(r.created_at),
+        };
+        (r.number, common, fields)
+    }
 }
 
 /// A working copy's response, with its version as the `ETag`.
@@ -43,6 +120,76 @@ pub fn created<K: Resource>(item: Working<K::Fields>) -> ApiResult<HttpResponse>
         header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
     );
     Ok(res)
+}
+
+/// A kind's create request: its checks before the database (encoding, parsing), and what it
+/// asks to write.
+pub trait CreateRequest: Validate {
+    type Kind: Resource;
+    fn into_new(self) -> ApiResult<New<Fields<Self::Kind>>>;
+}
+
+/// A new item as asked for: the draft, the slug asked for (one is made from the title
+/// otherwise) and the revision note.
+pub struct New<F> {
+    pub draft: Draft<F>,
+    pub slug: Option<String>,
+    pub note: String,
+}
+
+/// A kind's update request: its checks before the database, and the edit it makes of the
+/// current draft (absent fields stay), with the revision note.
+pub trait UpdateRequest: Validate {
+    type Kind: Resource;
+    fn into_edit(self) -> ApiResult<(Edit<Fields<Self::Kind>>, String)>;
+}
+
+/// The fields of a kind.
+pub type Fields<K> = <K as Kind>::Fields;
+
+/// An edit of a draft, made in the write transaction.
+pub type Edit<F> = Box<dyn FnOnce(Draft<F>) -> Draft<F> + Send>;
+
+/// Writes a new working copy (a draft, revision 1): 201 at its editorial URL.
+pub async fn create<R: CreateRequest>(
+    actor: Actor,
+    state: web::Data<AppState>,
+    body: R,
+) -> ApiResult<HttpResponse>
+where
+    Fields<R::Kind>: Send + 'static,
+{
+    body.validate()?;
+    let New { draft, slug, note } = body.into_new()?;
+    let ctx = AuditContext::from(&actor);
+    let item = state
+        .db(move |conn| {
+            editorial::create::<R::Kind>(conn, &ctx, &actor.caller(), draft, slug, &note)
+        })
+        .await?;
+    created::<R::Kind>(item)
+}
+
+/// Saves the request's edit of the working copy at version `if_match` as a new revision.
+pub async fn update<R: UpdateRequest>(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: String,
+    if_match: IfMatch,
+    body: R,
+) -> ApiResult<HttpResponse>
+where
+    Fields<R::Kind>: Send + 'static,
+{
+    body.validate()?;
+    let (edit, note) = body.into_edit()?;
+    let ctx = AuditContext::from(&actor);
+    let item = state
+        .db(move |conn| {
+            editorial::update::<R::Kind>(conn, &ctx, &actor.caller(), &id, if_match.0, &note, edit)
+        })
+        .await?;
+    Ok(with_etag::<R::Kind>(StatusCode::OK, item))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -253,8 +400,9 @@ pub struct FieldChange {
     pub to: Option<FieldValue>,
 }
 
-/// A field's value in a diff: text (a title, a slug, an id, a date) or a list (the tags);
-/// `null` for a field that was empty.
+/// A field's value in a diff: text (a title, a slug, an id, a date, a number) or a list (tags,
+/// file ids; a structured entry such as a document's relation as compact JSON text); `null`
+/// for a field that was empty.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum FieldValue {
@@ -269,7 +417,11 @@ impl FieldValue {
             serde_json::Value::Array(items) => Some(Self::List(
                 items
                     .iter()
-                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .map(|i| match i {
+                        serde_json::Value::String(s) => s.clone(),
+                        // A structured entry (a document's relation) as compact JSON.
+                        other => other.to_string(),
+                    })
                     .collect(),
             )),
             serde_json::Value::Number(n) => Some(Self::Text(n.to_string())),
@@ -281,7 +433,9 @@ impl FieldValue {
 
 /// What changed between two revisions.
 pub struct Diff {
-    /// Fields other than the long texts that differ, in the snapshot's order.
+    pub from: i32,
+    pub to: i32,
+    /// Fields other than the long texts that differ, by field name.
     pub changes: Vec<FieldChange>,
     /// Each long text that differs, as a unified diff (line by line).
     pub texts: Vec<(String, String)>,
@@ -334,7 +488,12 @@ pub async fn diff<K: Resource>(
             })
         })
         .collect();
-    Ok(Diff { changes, texts })
+    Ok(Diff {
+        from,
+        to,
+        changes,
+        texts,
+    })
 }
 
 /// Makes an old revision current again, as a new revision.
@@ -426,10 +585,114 @@ pub async fn history<K: Resource>(
     Ok(super::list_body(page))
 }
 
-/// A workflow step's route for a kind: `$kind` the kind, `$response` its working-copy
-/// response. The route and its types are written out here once for every kind and step.
-macro_rules! transition_endpoint {
-    ($kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $t:expr, $doc:literal) => {
+/// One editorial route of a kind, written once here for every kind: the first word names
+/// the operation (`create`, `update`, `list`, `get`, `step`, `revisions`, `revision`, `diff`, `restore`,
+/// `history`); then come the kind, its OpenAPI tag, the route's response type, the handler's
+/// name (the operation id, kind-qualified) and its path. The call site names every type the
+/// route answers with, so the spec stays typed per kind. Call sites import `get`, `post`,
+/// `patch` and `ProblemDetails`.
+macro_rules! editorial_endpoint {
+    (create $kind:ident, $tag:literal, $request:ident, $response:ident, $name:ident, $path:literal, $conflict:literal, $invalid:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            request_body = $request,
+            responses(
+                (status = 201, description = "The draft, revision 1", body = $response, headers(("ETag" = String, description = "Send back in If-Match"), ("Location" = String, description = "The working copy's URL"))),
+                (status = 400, description = "Unreadable body, or a server-owned field was sent", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 403, description = "The role does not write", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = $invalid, body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            body: $crate::api::body::JsonBody<$request>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            $crate::api::editorial::create(actor, state, body.into_inner()).await
+        }
+    };
+    (update $kind:ident, $tag:literal, $request:ident, $response:ident, $name:ident, $path:literal, $conflict:literal, $invalid:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(
+                ("id" = String, Path, description = "Item id"),
+                ("If-Match" = String, Header, description = "The ETag of the version being changed"),
+            ),
+            request_body = $request,
+            responses(
+                (status = 200, description = "The working copy", body = $response, headers(("ETag" = String, description = "The new version"))),
+                (status = 400, description = "Unreadable body, or a server-owned field was sent", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 403, description = "The caller may not edit this item", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since loaded (`precondition_failed`)", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = $invalid, body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 428, description = "No `If-Match` (`precondition_required`)", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[patch($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            id: actix_web::web::Path<String>,
+            if_match: $crate::api::IfMatch,
+            body: $crate::api::body::JsonBody<$request>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            $crate::api::editorial::update(actor, state, id.into_inner(), if_match, body.into_inner()).await
+        }
+    };
+    (list $kind:ident, $tag:literal, $list:ident, $name:ident, $path:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params($crate::api::editorial::WorkingCopyQuery),
+            responses(
+                (status = 200, description = "One page of working copies", body = $list),
+                (status = 400, description = "Bad cursor, limit or filter", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 403, description = "The role has no editorial view", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            query: actix_web::web::Query<$crate::api::editorial::WorkingCopyQuery>,
+        ) -> $crate::error::ApiResult<actix_web::web::Json<$list>> {
+            let (items, next_cursor) =
+                $crate::api::editorial::list_working_copies::<$kind>(actor, state, query.into_inner())
+                    .await?;
+            Ok(actix_web::web::Json($list { items, next_cursor }))
+        }
+    };
+    (get $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(("id" = String, Path, description = "Item id or slug")),
+            responses(
+                (status = 200, description = "The working copy", body = $response, headers(("ETag" = String, description = "Send back in If-Match"))),
+                (status = 301, description = "An old slug: `Location` names the current one"),
+                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            id: actix_web::web::Path<String>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            $crate::api::editorial::get_working_copy::<$kind>(actor, state, id.into_inner()).await
+        }
+    };
+    (step $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $t:expr, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(
             tag = $tag,
@@ -460,5 +723,147 @@ macro_rules! transition_endpoint {
             $crate::api::editorial::step::<$kind>(actor, state, id.into_inner(), if_match, body, $t).await
         }
     };
+    (revisions $kind:ident, $tag:literal, $list:ident, $name:ident, $path:literal) => {
+        /// The item's saved revisions, newest first, a page at a time (without their content).
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(("id" = String, Path, description = "Item id"), $crate::api::editorial::PageQuery),
+            responses(
+                (status = 200, description = "One page of revisions", body = $list),
+                (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            id: actix_web::web::Path<String>,
+            query: actix_web::web::Query<$crate::api::editorial::PageQuery>,
+        ) -> $crate::error::ApiResult<actix_web::web::Json<$list>> {
+            let (items, next_cursor) = $crate::api::editorial::revisions::<$kind>(
+                actor,
+                state,
+                id.into_inner(),
+                query.into_inner(),
+            )
+            .await?;
+            Ok(actix_web::web::Json($list { items, next_cursor }))
+        }
+    };
+    (revision $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal) => {
+        /// One revision, with its content.
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(("id" = String, Path, description = "Item id"), ("number" = i32, Path, description = "Revision number")),
+            responses(
+                (status = 200, description = "The revision", body = $response),
+                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            path: actix_web::web::Path<(String, i32)>,
+        ) -> $crate::error::ApiResult<actix_web::web::Json<$response>> {
+            let (id, number) = path.into_inner();
+            let revision = $crate::api::editorial::revision::<$kind>(actor, state, id, number).await?;
+            Ok(actix_web::web::Json(revision.into()))
+        }
+    };
+    (diff $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $long_texts:expr) => {
+        /// What changed between two revisions.
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(("id" = String, Path, description = "Item id"), $crate::api::editorial::DiffQuery),
+            responses(
+                (status = 200, description = "The differences", body = $response),
+                (status = 400, description = "`from` or `to` missing or not a number", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            id: actix_web::web::Path<String>,
+            query: actix_web::web::Query<$crate::api::editorial::DiffQuery>,
+        ) -> $crate::error::ApiResult<actix_web::web::Json<$response>> {
+            let diff = $crate::api::editorial::diff::<$kind>(
+                actor,
+                state,
+                id.into_inner(),
+                query.into_inner(),
+                $long_texts,
+            )
+            .await?;
+            Ok(actix_web::web::Json(diff.into()))
+        }
+    };
+    (restore $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal) => {
+        /// Make an old revision's content current again, as a new revision (requires `If-Match`).
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(
+                ("id" = String, Path, description = "Item id"),
+                ("number" = i32, Path, description = "Revision to restore"),
+                ("If-Match" = String, Header, description = "The ETag of the current version"),
+            ),
+            responses(
+                (status = 200, description = "The working copy with a new revision", body = $response, headers(("ETag" = String, description = "The new version"))),
+                (status = 403, description = "The caller may not edit this item", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = "What the restored content refers to is taken or gone (`slug_taken`, `document_number_taken`, …)", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = "The restored content no longer passes the kind's checks", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            path: actix_web::web::Path<(String, i32)>,
+            if_match: $crate::api::IfMatch,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let (id, number) = path.into_inner();
+            $crate::api::editorial::restore::<$kind>(actor, state, id, number, if_match).await
+        }
+    };
+    (history $kind:ident, $tag:literal, $list:ident, $name:ident, $path:literal) => {
+        /// The workflow history: every step, who took it, when, and why (review comments
+        /// included), oldest first, a page at a time.
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(("id" = String, Path, description = "Item id"), $crate::api::editorial::PageQuery),
+            responses(
+                (status = 200, description = "One page of steps", body = $list),
+                (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            id: actix_web::web::Path<String>,
+            query: actix_web::web::Query<$crate::api::editorial::PageQuery>,
+        ) -> $crate::error::ApiResult<actix_web::web::Json<$list>> {
+            let (items, next_cursor) = $crate::api::editorial::history::<$kind>(
+                actor,
+                state,
+                id.into_inner(),
+                query.into_inner(),
+            )
+            .await?;
+            Ok(actix_web::web::Json($list { items, next_cursor }))
+        }
+    };
 }
-pub(crate) use transition_endpoint;
+pub(crate) use editorial_endpoint;

@@ -13,6 +13,7 @@ pub mod health;
 pub mod media;
 pub mod middleware;
 pub mod public_articles;
+pub mod public_documents;
 pub mod search;
 pub mod text;
 pub mod users;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(departments::configure)
         .configure(text::configure)
         .configure(articles::configure)
+        .configure(public_documents::configure)
         .configure(documents::configure)
         .configure(media::configure);
 }

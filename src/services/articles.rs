@@ -20,14 +20,16 @@ use crate::error::ApiResult;
 
 pub struct Article;
 
-/// An article's own fields, already NFC-normalised, checked and sanitised.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An article's own fields, already NFC-normalised, checked and sanitised: as stored, in
+/// revisions and in the working copy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ArticleFields {
     pub summary: String,
     /// Sanitised HTML.
     pub body: String,
     pub tags: Vec<String>,
     pub cover_media_id: Option<String>,
+    /// The day of the event reported (news).
     pub event_date: Option<NaiveDate>,
 }
 

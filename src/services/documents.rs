@@ -25,27 +25,36 @@ use crate::error::{ApiError, ApiResult, Text, unique_as};
 
 pub struct Document;
 
-/// A relation a document states to another (the inverse shows on the other).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A relation a document states to another: this document `kind` the other (`replaces`, …);
+/// the inverse shows on the other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = DocumentRelation)]
 pub struct Relation {
     pub kind: RelationKind,
     pub document_id: String,
 }
 
-/// A document's own fields. `number` is the số ký hiệu in its usual form; the title of the
-/// item is its trích yếu.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A document's own fields, as stored, in revisions and in the working copy; the title of
+/// the item is its trích yếu.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentFields {
+    /// Số ký hiệu, in its usual form (`38/QĐ-THS1MM`).
     pub number: String,
     pub form: DocumentForm,
     /// Cơ quan ban hành.
     pub issuer: String,
+    /// Người ký.
     pub signer: String,
+    /// The signer's chức vụ.
     pub signer_title: String,
+    /// Ngày ban hành.
     pub signed_on: NaiveDate,
+    /// The first day in force; the signing day when `null`.
     pub effective_on: Option<NaiveDate>,
-    /// The first day no longer in force.
+    /// The first day no longer in force; `null` while open-ended.
     pub expires_on: Option<NaiveDate>,
+    /// Media ids of the attached files (PDF, DOC, DOCX, ODT).
     pub file_ids: Vec<String>,
     pub relations: Vec<Relation>,
 }
