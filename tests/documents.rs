@@ -14,7 +14,10 @@ struct Registry {
 }
 
 async fn registry() -> Registry {
-    let app = spawn_app().await;
+    registry_on(spawn_app().await).await
+}
+
+async fn registry_on(app: TestApp) -> Registry {
     let category = app.category("Văn bản nhà trường", "legal_documents").await;
     let chief = app.staff("editor_in_chief").await.token;
     let r = upload(
@@ -330,4 +333,73 @@ async fn relations_show_both_ways_only_between_published_documents_and_never_cir
         .await;
     r.problem(422, "validation_failed");
     assert!(r.text.contains("relation_cycle"), "{}", r.text);
+}
+
+/// Validity turns at midnight in Vietnam (UTC+7) without a write, on the item and in the
+/// list's filter alike; a replacement counts from its own effective day, and only while
+/// published. The server's clock is moved by hand across each boundary.
+#[tokio::test]
+async fn validity_turns_at_midnight_in_vietnam_and_follows_published_replacements() {
+    use chrono::{DateTime, Utc};
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let clock = ttdt::clock::Clock::fixed(at("2026-03-09T16:59:59Z"));
+    let reg = registry_on(spawn_app_at(clock.clone()).await).await;
+    // In force from 10 March; 20 March is its first day out of force.
+    let a = reg
+        .published(
+            "5/QĐ-THS1MM",
+            "decision",
+            json!({ "signed_on": "2026-03-01", "effective_on": "2026-03-10",
+                    "expires_on": "2026-03-20" }),
+        )
+        .await;
+    let app = &reg.app;
+    let check = async |when: &str, want: &str| {
+        clock.set(at(when));
+        let item = app.get(&format!("/api/v1/documents/{a}"), None).await;
+        assert_eq!(item.body["validity"], want, "{when}: {}", item.text);
+        let list = app
+            .get(&format!("/api/v1/documents?validity={want}"), None)
+            .await;
+        let ids: Vec<&str> = list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["id"].as_str())
+            .collect();
+        assert!(
+            ids.contains(&a.as_str()),
+            "{when}: the {want} list holds it"
+        );
+        let by_number = app
+            .get("/api/v1/documents/by-number/5/QĐ-THS1MM", None)
+            .await;
+        assert_eq!(by_number.body["validity"], want, "{when}");
+    };
+    // 23:59:59 on 9 March in Vietnam; one second later it is 10 March there, while UTC is
+    // still on the 9th.
+    check("2026-03-09T16:59:59Z", "not_yet_in_force").await;
+    check("2026-03-09T17:00:00Z", "in_force").await;
+    check("2026-03-10T12:00:00Z", "in_force").await;
+    // The last day in force is 19 March; 20 March starts at 17:00 UTC on the 19th.
+    check("2026-03-19T16:59:59Z", "in_force").await;
+    check("2026-03-19T17:00:00Z", "expired").await;
+
+    // A replacement published on 12 March, in force from 15 March.
+    check("2026-03-12T03:00:00Z", "in_force").await;
+    let b = reg
+        .published(
+            "9/QĐ-THS1MM",
+            "decision",
+            json!({ "signed_on": "2026-03-12", "effective_on": "2026-03-15",
+                    "relations": [{ "kind": "replaces", "document_id": a }] }),
+        )
+        .await;
+    check("2026-03-14T16:59:59Z", "in_force").await;
+    check("2026-03-14T17:00:00Z", "replaced").await;
+    // Unpublished, it no longer replaces; published again, it does.
+    assert_eq!(reg.step(&b, "unpublish").await.status, 200);
+    check("2026-03-16T00:00:00Z", "in_force").await;
+    assert_eq!(reg.step(&b, "publish").await.status, 200);
+    check("2026-03-16T00:00:00Z", "replaced").await;
 }

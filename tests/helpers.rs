@@ -196,7 +196,26 @@ pub async fn spawn_app_on_sqlite() -> TestApp {
     app
 }
 
-async fn start_app_on((db, database_url): (TestDb, String), vars: &[(&str, &str)]) -> TestApp {
+/// Starts the app with its date-dependent answers read from `clock`, logged in as the
+/// principal.
+pub async fn spawn_app_at(clock: ttdt::clock::Clock) -> TestApp {
+    let mut app = start_app_with_clock(TestDb::create(), &[], clock).await;
+    app.principal_token = app.login_ok(PRINCIPAL_EMAIL, PRINCIPAL_PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app
+}
+
+async fn start_app_on(db: (TestDb, String), vars: &[(&str, &str)]) -> TestApp {
+    start_app_with_clock(db, vars, ttdt::clock::Clock::default()).await
+}
+
+async fn start_app_with_clock(
+    (db, database_url): (TestDb, String),
+    vars: &[(&str, &str)],
+    clock: ttdt::clock::Clock,
+) -> TestApp {
     let data_dir = tempfile::tempdir().expect("data dir");
     let mut env: HashMap<String, String> = [
         ("TTDT_DATABASE_URL", database_url.as_str()),
@@ -216,7 +235,8 @@ async fn start_app_on((db, database_url): (TestDb, String), vars: &[(&str, &str)
     for (k, v) in vars {
         env.insert((*k).to_owned(), (*v).to_owned());
     }
-    let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("valid test settings");
+    let mut settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("valid test settings");
+    settings.clock = clock;
     let app = Application::build(settings)
         .await
         .expect("application starts");
