@@ -1,8 +1,8 @@
 //! docs/quickstart.md, run as a newcomer runs it: the first `sh` block starts the real binary
 //! (with `cargo run --release` standing for the built `ttdt`) on an empty database, the other
-//! blocks run in order in one bash shell from the project's root, then the story of
-//! docs/workflow.md in the same shell; what they print must be what the pages show under each
-//! command (`# …` lines), so the pages cannot drift from the code.
+//! blocks run in order in one bash shell from the project's root, then the stories of
+//! docs/workflow.md and docs/documents.md in the same shell; what they print must be what the
+//! pages show under each command (`# …` lines), so the pages cannot drift from the code.
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -10,11 +10,17 @@ use std::time::Duration;
 use crate::helpers::{TestDb, free_port};
 
 const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/quickstart.md");
-/// The section of docs/workflow.md that continues the quick start's shell.
-const STORY: (&str, &str) = (
-    concat!(env!("CARGO_MANIFEST_DIR"), "/docs/workflow.md"),
-    "## A whole story with curl",
-);
+/// The sections of other pages that continue the quick start's shell, in order.
+const STORIES: [(&str, &str); 2] = [
+    (
+        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/workflow.md"),
+        "## A whole story with curl",
+    ),
+    (
+        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/documents.md"),
+        "## The register with curl",
+    ),
+];
 const DOCUMENTED_ADDRESS: &str = "127.0.0.1:8080";
 
 /// The `sh` blocks of a Markdown page, in order.
@@ -132,14 +138,17 @@ fn the_quick_start_runs_as_written() {
         "the first block starts the server as the README does: {start}"
     );
     assert!(steps.len() >= 8, "the page walks the whole way");
-    let workflow = std::fs::read_to_string(STORY.0).unwrap();
-    let story = workflow
-        .split_once(STORY.1)
-        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
-        .expect("docs/workflow.md has its story");
-    let story = sh_blocks(story);
-    assert!(!story.is_empty(), "the story has its commands");
-    let steps: Vec<String> = steps.iter().chain(&story).cloned().collect();
+    let mut steps = steps.to_vec();
+    for (page, heading) in STORIES {
+        let text = std::fs::read_to_string(page).unwrap();
+        let story = text
+            .split_once(heading)
+            .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
+            .unwrap_or_else(|| panic!("{page} has its story"));
+        let story = sh_blocks(story);
+        assert!(!story.is_empty(), "the story in {page} has its commands");
+        steps.extend(story);
+    }
 
     let (_db, database_url) = TestDb::create();
     let dir = tempfile::tempdir().unwrap();
