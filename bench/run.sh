@@ -5,6 +5,7 @@
 #   bench/run.sh --count 100000       # SQLite, 100,000 articles
 #   bench/run.sh --backend postgres   # PostgreSQL (TEST_DATABASE_URL or the local server)
 #   bench/run.sh --only create --synchronous normal   # the write scenario, SQLite NORMAL
+#   bench/run.sh --documents 10000 --only "documents by-number"   # the document register
 #
 # Prints, per scenario, the median of three runs: requests/s and p50/p99 latency.
 set -euo pipefail
@@ -15,11 +16,13 @@ BACKEND=sqlite
 CONNECTIONS=32
 DURATION=10s
 RUNS=3
-ONLY="list item search search-common create"
+DOCUMENTS=10000
+ONLY="list item search search-common documents by-number create"
 SYNCHRONOUS=full
 while [ $# -gt 0 ]; do
     case "$1" in
         --count) COUNT="$2"; shift 2 ;;
+        --documents) DOCUMENTS="$2"; shift 2 ;;
         --backend) BACKEND="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
@@ -62,8 +65,8 @@ esac
 export TTDT_DATA_DIR="$WORK" TTDT_BIND="127.0.0.1:$PORT" RUST_LOG=warn TTDT_DB_POOL_SIZE=16
 export TTDT_SQLITE_SYNCHRONOUS="$SYNCHRONOUS"
 
-echo "seeding $COUNT articles ($BACKEND)…" >&2
-"$SEED" "$COUNT" "$WORK/slugs.txt"
+echo "seeding $COUNT articles and $DOCUMENTS documents ($BACKEND)…" >&2
+"$SEED" "$COUNT" "$WORK/slugs.txt" "$DOCUMENTS" "$WORK/numbers.txt"
 
 "$BIN" serve &
 SERVER_PID=$!
@@ -75,6 +78,17 @@ for line in io.lines("$WORK/slugs.txt") do slugs[#slugs + 1] = line end
 math.randomseed(7)
 request = function()
   return wrk.format(nil, "/api/v1/articles/" .. slugs[math.random(#slugs)])
+end
+LUA
+
+# By-number lookups: numbers as people type them (no diacritics, any case), a year where the
+# number has none.
+cat > "$WORK/numbers.lua" <<LUA
+local numbers = {}
+for line in io.lines("$WORK/numbers.txt") do numbers[#numbers + 1] = line end
+math.randomseed(11)
+request = function()
+  return wrk.format(nil, "/api/v1/documents/by-number/" .. numbers[math.random(#numbers)])
 end
 LUA
 
@@ -131,6 +145,9 @@ report item -s "$WORK/items.lua" "$BASE"
 report search "$BASE/api/v1/articles?q=ngoai%20khoa&limit=20"
 # The worst case: words in nearly every article, so every match must be ranked.
 report search-common "$BASE/api/v1/articles?q=truong%20hoc&limit=20"
+# The register: a list with filters (validity is computed in SQL for today), and lookups.
+report documents "$BASE/api/v1/documents?form=decision&validity=in_force&limit=20"
+report by-number -s "$WORK/numbers.lua" "$BASE"
 report create -s "$WORK/create.lua" "$BASE"
 # RssFile counts the database pages SQLite maps (mmap), once per pooled connection: shared
 # page cache, not memory the server owns. RssAnon is the server's own memory.

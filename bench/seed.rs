@@ -1,7 +1,11 @@
-//! Seeds a benchmark database with N published articles (~2 KB Vietnamese bodies) through the
-//! real write path (create, submit, approve, publish), and prints slugs for the item scenario.
+//! Seeds a benchmark database with N published articles (~2 KB Vietnamese bodies) and M
+//! published documents (số ký hiệu of several forms and issuers, one in ten replacing an
+//! earlier one) through the real write path (create, submit, approve, publish), and writes
+//! the article slugs and the document numbers (typed without diacritics, as people do) for
+//! the item and by-number scenarios.
 //!
-//!     TTDT_DATABASE_URL=sqlite://data/bench.db cargo run --release --example seed -- 10000 slugs.txt
+//!     TTDT_DATABASE_URL=sqlite://data/bench.db cargo run --release --example seed -- \
+//!         10000 slugs.txt 10000 numbers.txt
 
 use std::io::Write;
 
@@ -15,6 +19,7 @@ use ttdt::domain::workflow::Transition;
 use ttdt::services::AuditContext;
 use ttdt::services::articles::{Article, ArticleFields};
 use ttdt::services::categories::{self, NewCategoryInput};
+use ttdt::services::documents::{Document, DocumentFields, Relation};
 use ttdt::services::editorial::{self, Draft};
 use ttdt::services::users::{self, NewUserInput};
 use ttdt::startup::open_connection;
@@ -235,6 +240,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let slugs_path = args.next().unwrap_or_else(|| "slugs.txt".into());
+    let documents: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let numbers_path = args.next().unwrap_or_else(|| "numbers.txt".into());
     let settings = Settings::from_env().expect("settings");
     let mut conn = open_connection(&settings).expect("database");
     if let DbConnection::Postgres(_) = &mut conn {
@@ -324,18 +331,7 @@ fn main() {
             &mut conn, &ctx, &as_writer, draft, None, "",
         ))
         .row;
-        let mut version = a.version;
-        for (caller, t) in [
-            (&as_writer, Transition::Submit),
-            (&as_chief, Transition::Approve),
-            (&as_chief, Transition::Publish),
-        ] {
-            version = must(editorial::transition::<Article>(
-                &mut conn, &ctx, caller, &a.id, version, t, "", None,
-            ))
-            .row
-            .version;
-        }
+        publish::<Article>(&mut conn, &ctx, [&as_writer, &as_chief], &a.id, a.version);
         writeln!(slugs, "{}", a.slug).expect("write slug");
         if (i + 1) % 10_000 == 0 {
             eprintln!("seeded {} articles in {:.0?}", i + 1, started.elapsed());
@@ -343,6 +339,178 @@ fn main() {
     }
     eprintln!(
         "seeded {count} published articles in {:.1?}",
+        started.elapsed()
+    );
+    if documents > 0 {
+        seed_documents(
+            &mut conn,
+            &ctx,
+            [&as_writer, &as_chief],
+            documents,
+            &numbers_path,
+        );
+    }
+}
+
+/// Submits as the writer, approves and publishes as the chief.
+fn publish<K: editorial::Kind>(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    [writer, chief]: [&Caller<'_>; 2],
+    id: &str,
+    mut version: i32,
+) {
+    for (caller, t) in [
+        (writer, Transition::Submit),
+        (chief, Transition::Approve),
+        (chief, Transition::Publish),
+    ] {
+        version = must(editorial::transition::<K>(
+            conn, ctx, caller, id, version, t, "", None,
+        ))
+        .row
+        .version;
+    }
+}
+
+/// `count` published documents in one `legal_documents` category, sharing one PDF record (its
+/// bytes are not stored: the benchmark never downloads them).
+fn seed_documents(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    callers: [&Caller<'_>; 2],
+    count: usize,
+    numbers_path: &str,
+) {
+    use diesel::RunQueryDsl;
+    use ttdt::domain::documents::DocumentForm;
+    let category = must(categories::create(
+        conn,
+        ctx,
+        NewCategoryInput {
+            name: "Văn bản pháp quy".into(),
+            slug: "van-ban-phap-quy".into(),
+            description: String::new(),
+            kind: CategoryKind::LegalDocuments,
+            retention: CategoryKind::LegalDocuments.default_retention(),
+        },
+    ))
+    .id;
+    let at = ttdt::db::now();
+    let pdf = ttdt::db::models::Media {
+        id: ttdt::db::new_id(),
+        kind: "document".into(),
+        content_type: "application/pdf".into(),
+        sha256: "0".repeat(64),
+        source_sha256: "0".repeat(64),
+        size: 120_000,
+        original_name: "van-ban.pdf".into(),
+        title: "Văn bản".into(),
+        alt_text: String::new(),
+        caption: String::new(),
+        author: String::new(),
+        width: None,
+        height: None,
+        duration_seconds: None,
+        uploaded_by: callers[1].id.to_owned(),
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(ttdt::db::schema::media::table)
+        .values(&pdf)
+        .execute(conn)
+        .expect("the PDF record");
+    // (form, abbreviation typed, issuer code typed, issuer name)
+    let kinds = [
+        (
+            DocumentForm::Decision,
+            "qd",
+            "ths1mm",
+            "Trường PTDTBT Tiểu học Mường Mươn",
+        ),
+        (
+            DocumentForm::Plan,
+            "kh",
+            "ths1mm",
+            "Trường PTDTBT Tiểu học Mường Mươn",
+        ),
+        (
+            DocumentForm::Notice,
+            "tb",
+            "pgddt",
+            "Phòng Giáo dục và Đào tạo Mường Chà",
+        ),
+        (
+            DocumentForm::Report,
+            "bc",
+            "ths1mm",
+            "Trường PTDTBT Tiểu học Mường Mươn",
+        ),
+        (
+            DocumentForm::Circular,
+            "tt",
+            "bgddt",
+            "Bộ Giáo dục và Đào tạo",
+        ),
+    ];
+    let mut numbers = std::fs::File::create(numbers_path).expect("numbers file");
+    let mut rng = Rng(7);
+    let mut ids: Vec<String> = Vec::with_capacity(count);
+    let started = std::time::Instant::now();
+    for i in 0..count {
+        let (form, abbreviation, issuer_code, issuer) = kinds[i % kinds.len()];
+        let year = 2015 + (i / kinds.len()) as i32 % 11;
+        let number = i / kinds.len() / 11 + 1;
+        // A circular's number carries its year; the school's own numbers do not.
+        let typed = if form == DocumentForm::Circular {
+            format!("{number}/{year}/{abbreviation}-{issuer_code}")
+        } else {
+            format!("{number}/{abbreviation}-{issuer_code}")
+        };
+        let signed_on =
+            chrono::NaiveDate::from_ymd_opt(year, 1 + (i % 12) as u32, 1 + (i % 28) as u32)
+                .expect("a day");
+        let relations = if i % 10 == 9 {
+            vec![Relation {
+                kind: ttdt::domain::documents::RelationKind::Replaces,
+                document_id: ids[i - 5].clone(),
+            }]
+        } else {
+            Vec::new()
+        };
+        let draft = Draft {
+            title: format!("{} {}", sentence(&mut rng, 12).trim_end_matches('.'), i),
+            category_id: category.clone(),
+            slug: String::new(),
+            fields: DocumentFields {
+                number: must(ttdt::services::documents::parse_number(&typed)).text,
+                form,
+                issuer: issuer.into(),
+                signer: "Lò Văn Thành".into(),
+                signer_title: "Hiệu trưởng".into(),
+                signed_on,
+                effective_on: None,
+                expires_on: (i % 7 == 0).then(|| signed_on + chrono::Days::new(365)),
+                file_ids: vec![pdf.id.clone()],
+                relations,
+            },
+        };
+        let d = must(editorial::create::<Document>(
+            conn, ctx, callers[0], draft, None, "",
+        ))
+        .row;
+        publish::<Document>(conn, ctx, callers, &d.id, d.version);
+        // A number without a year is looked up with the signing year.
+        if form == DocumentForm::Circular {
+            writeln!(numbers, "{typed}").expect("write number");
+        } else {
+            writeln!(numbers, "{typed}?year={year}").expect("write number");
+        }
+        ids.push(d.id);
+    }
+    eprintln!(
+        "seeded {count} published documents in {:.1?}",
         started.elapsed()
     );
 }

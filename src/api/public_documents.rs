@@ -114,15 +114,29 @@ struct DocumentCard {
     expires_on: Option<NaiveDate>,
 }
 
-fn summary_of(
+/// The list entries of `cards`, their validity on `today` read in one query for all.
+fn summaries_of(
     conn: &mut crate::db::DbConnection,
+    cards: Vec<PublicCard>,
+    today: NaiveDate,
+) -> ApiResult<Vec<PublicDocumentSummary>> {
+    let ids: Vec<&str> = cards.iter().map(|c| c.item_id.as_str()).collect();
+    let incoming = documents::incoming(conn, &ids)?;
+    cards
+        .into_iter()
+        .map(|card| summary_of(card, &incoming, today))
+        .collect()
+}
+
+fn summary_of(
     card: PublicCard,
+    incoming: &[documents::Incoming],
     today: NaiveDate,
 ) -> ApiResult<PublicDocumentSummary> {
     let fields: DocumentCard = read_fields(&card.card)?;
     let effective = fields.effective_on.unwrap_or(fields.signed_on);
     let (validity, amended_in_part) =
-        documents::validity_of(conn, &card.item_id, effective, fields.expires_on, today)?;
+        documents::validity_of(&card.item_id, effective, fields.expires_on, incoming, today);
     Ok(PublicDocumentSummary {
         id: card.item_id,
         slug: card.slug,
@@ -162,9 +176,10 @@ fn public_document(
         .iter()
         .map(|r| (r.kind, r.document_id.clone()))
         .collect();
-    let incoming: Vec<(RelationKind, String)> = documents::incoming(conn, &item.item_id)?
-        .into_iter()
-        .map(|r| (r.kind, r.from_id))
+    let incoming_rows = documents::incoming(conn, &[item.item_id.as_str()])?;
+    let incoming: Vec<(RelationKind, String)> = incoming_rows
+        .iter()
+        .map(|r| (r.kind, r.from_id.clone()))
         .collect();
     let ids: Vec<String> = outgoing
         .iter()
@@ -196,20 +211,8 @@ fn public_document(
         })
     })
     .collect();
-    let card = PublicCard {
-        item_id: item.item_id,
-        kind: item.kind,
-        slug: item.slug,
-        category_id: item.category_id,
-        published_at: item.published_at,
-        updated_at: item.updated_at,
-        author_name: item.author_name,
-        title: item.title,
-        summary: item.summary,
-        card: item.card,
-    };
     Ok(PublicDocumentResponse {
-        summary: summary_of(conn, card, today)?,
+        summary: summary_of(item.into_card(), &incoming_rows, today)?,
         signer: fields.signer,
         signer_title: fields.signer_title,
         files,
@@ -300,10 +303,7 @@ pub async fn list_documents(
                 let page = documents::list_public(conn, &filter, today, after, limit)?;
                 (page.items, page.next_after)
             };
-            let items = cards
-                .into_iter()
-                .map(|card| summary_of(conn, card, today))
-                .collect::<ApiResult<Vec<_>>>()?;
+            let items = summaries_of(conn, cards, today)?;
             Ok(PublicDocumentList {
                 items,
                 next_cursor: next.as_deref().map(encode_cursor),

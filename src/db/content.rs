@@ -102,6 +102,24 @@ pub struct PublicCard {
     pub card: String,
 }
 
+impl PublicItem {
+    /// What a list shows of it.
+    pub fn into_card(self) -> PublicCard {
+        PublicCard {
+            item_id: self.item_id,
+            kind: self.kind,
+            slug: self.slug,
+            category_id: self.category_id,
+            published_at: self.published_at,
+            updated_at: self.updated_at,
+            author_name: self.author_name,
+            title: self.title,
+            summary: self.summary,
+            card: self.card,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = public_article_tags)]
 pub struct PublicArticleTag {

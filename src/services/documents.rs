@@ -348,18 +348,21 @@ pub fn relation_name(kind: RelationKind) -> String {
         .unwrap_or_default()
 }
 
-/// Where a published document stands today (in Vietnam), from its dates and the published
-/// documents that replace or amend it.
+/// Where a published document stands on `today`: from its dates and the relations published
+/// documents state to it (`incoming`, of this document or others: only its own count), and
+/// whether it is amended in part.
 pub fn validity_of(
-    conn: &mut DbConnection,
     item_id: &str,
     effective: NaiveDate,
     expires: Option<NaiveDate>,
+    incoming: &[Incoming],
     today: NaiveDate,
-) -> ApiResult<(Validity, bool)> {
-    let incoming = incoming(conn, item_id)?;
-    let dated: Vec<(RelationKind, NaiveDate)> =
-        incoming.iter().map(|r| (r.kind, r.effective_on)).collect();
+) -> (Validity, bool) {
+    let dated: Vec<(RelationKind, NaiveDate)> = incoming
+        .iter()
+        .filter(|r| r.to_id == item_id)
+        .map(|r| (r.kind, r.effective_on))
+        .collect();
     let (replaced_from, amended_from) = documents::replaced_and_amended_from(&dated);
     let dates = ValidityDates {
         effective: Some(effective),
@@ -367,27 +370,29 @@ pub fn validity_of(
         replaced_from,
         amended_from,
     };
-    Ok(documents::validity(dates, today))
+    documents::validity(dates, today)
 }
 
-/// A relation another published document states to this one.
+/// A relation a published document states to another.
 #[derive(Debug, Clone)]
 pub struct Incoming {
     pub from_id: String,
+    pub to_id: String,
     pub kind: RelationKind,
     pub effective_on: NaiveDate,
 }
 
-/// The relations published documents state to `item_id`.
-pub fn incoming(conn: &mut DbConnection, item_id: &str) -> ApiResult<Vec<Incoming>> {
-    let rows: Vec<(String, String, NaiveDate)> = public_document_relations::table
+/// The relations published documents state to any of `ids`, in one query.
+pub fn incoming(conn: &mut DbConnection, ids: &[&str]) -> ApiResult<Vec<Incoming>> {
+    let rows: Vec<(String, String, String, NaiveDate)> = public_document_relations::table
         .inner_join(
             public_documents::table
                 .on(public_documents::item_id.eq(public_document_relations::from_id)),
         )
-        .filter(public_document_relations::to_id.eq(item_id))
+        .filter(public_document_relations::to_id.eq_any(ids))
         .select((
             public_document_relations::from_id,
+            public_document_relations::to_id,
             public_document_relations::kind,
             public_documents::effective_on,
         ))
@@ -395,10 +400,11 @@ pub fn incoming(conn: &mut DbConnection, item_id: &str) -> ApiResult<Vec<Incomin
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(from_id, kind, effective_on)| {
+        .filter_map(|(from_id, to_id, kind, effective_on)| {
             let kind = serde_json::from_value(serde_json::Value::String(kind)).ok()?;
             Some(Incoming {
                 from_id,
+                to_id,
                 kind,
                 effective_on,
             })
