@@ -206,23 +206,14 @@ impl editorial::CreateRequest for CreateArticleRequest {
             .list("tags", &self.tags)
             .text("note", &self.note)
             .check()?;
-        let draft = Draft {
-            title: self.title,
-            category_id: self.category_id,
-            slug: String::new(),
-            fields: ArticleFields {
-                summary: self.summary,
-                body: articles::clean_body(&self.body),
-                tags: self.tags,
-                cover_media_id: self.cover_media_id,
-                event_date: self.event_date,
-            },
+        let fields = ArticleFields {
+            summary: self.summary,
+            body: articles::clean_body(&self.body),
+            tags: self.tags,
+            cover_media_id: self.cover_media_id,
+            event_date: self.event_date,
         };
-        Ok(editorial::New {
-            draft,
-            slug: self.slug,
-            note: self.note,
-        })
+        editorial::New::of(self.title, self.category_id, fields, self.slug, self.note)
     }
 }
 
@@ -238,7 +229,7 @@ impl editorial::UpdateRequest for UpdateArticleRequest {
             .text("note", &self.note)
             .check()?;
         let note = self.note.clone();
-        let edit = move |mut draft: Draft<ArticleFields>| {
+        editorial::edit(note, move |mut draft: Draft<ArticleFields>| {
             let f = &mut draft.fields;
             draft.title = self.title.unwrap_or(draft.title);
             draft.category_id = self.category_id.unwrap_or(draft.category_id);
@@ -251,8 +242,7 @@ impl editorial::UpdateRequest for UpdateArticleRequest {
             f.cover_media_id = self.cover_media_id.unwrap_or(f.cover_media_id.take());
             f.event_date = self.event_date.unwrap_or(f.event_date);
             draft
-        };
-        Ok((Box::new(edit), note))
+        })
     }
 }
 

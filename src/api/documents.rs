@@ -178,28 +178,19 @@ impl editorial::CreateRequest for CreateDocumentRequest {
             .text("signer_title", &self.signer_title)
             .text("note", &self.note)
             .check()?;
-        let draft = Draft {
-            title: self.title,
-            category_id: self.category_id,
-            slug: String::new(),
-            fields: DocumentFields {
-                number: usual_number(&self.number)?,
-                form: self.form,
-                issuer: self.issuer,
-                signer: self.signer,
-                signer_title: self.signer_title,
-                signed_on: self.signed_on,
-                effective_on: self.effective_on,
-                expires_on: self.expires_on,
-                file_ids: self.file_ids,
-                relations: self.relations,
-            },
+        let fields = DocumentFields {
+            number: usual_number(&self.number)?,
+            form: self.form,
+            issuer: self.issuer,
+            signer: self.signer,
+            signer_title: self.signer_title,
+            signed_on: self.signed_on,
+            effective_on: self.effective_on,
+            expires_on: self.expires_on,
+            file_ids: self.file_ids,
+            relations: self.relations,
         };
-        Ok(editorial::New {
-            draft,
-            slug: self.slug,
-            note: self.note,
-        })
+        editorial::New::of(self.title, self.category_id, fields, self.slug, self.note)
     }
 }
 
@@ -216,7 +207,7 @@ impl editorial::UpdateRequest for UpdateDocumentRequest {
             .check()?;
         let number = self.number.as_deref().map(usual_number).transpose()?;
         let note = self.note.clone();
-        let edit = move |mut draft: Draft<DocumentFields>| {
+        editorial::edit(note, move |mut draft: Draft<DocumentFields>| {
             let f = &mut draft.fields;
             draft.title = self.title.unwrap_or(draft.title);
             draft.category_id = self.category_id.unwrap_or(draft.category_id);
@@ -234,8 +225,7 @@ impl editorial::UpdateRequest for UpdateDocumentRequest {
             f.file_ids = self.file_ids.unwrap_or(std::mem::take(&mut f.file_ids));
             f.relations = self.relations.unwrap_or(std::mem::take(&mut f.relations));
             draft
-        };
-        Ok((Box::new(edit), note))
+        })
     }
 }
 

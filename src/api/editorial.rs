@@ -137,6 +137,25 @@ pub struct New<F> {
     pub note: String,
 }
 
+impl<F> New<F> {
+    /// A draft of `title` under `category_id` with the kind's `fields`.
+    pub fn of(
+        title: String,
+        category_id: String,
+        fields: F,
+        slug: Option<String>,
+        note: String,
+    ) -> ApiResult<Self> {
+        let draft = Draft {
+            title,
+            category_id,
+            slug: String::new(),
+            fields,
+        };
+        Ok(New { draft, slug, note })
+    }
+}
+
 /// A kind's update request: its checks before the database, and the edit it makes of the
 /// current draft (absent fields stay), with the revision note.
 pub trait UpdateRequest: Validate {
@@ -149,6 +168,14 @@ pub type Fields<K> = <K as Kind>::Fields;
 
 /// An edit of a draft, made in the write transaction.
 pub type Edit<F> = Box<dyn FnOnce(Draft<F>) -> Draft<F> + Send>;
+
+/// An update request's edit and its revision note.
+pub fn edit<F>(
+    note: String,
+    edit: impl FnOnce(Draft<F>) -> Draft<F> + Send + 'static,
+) -> ApiResult<(Edit<F>, String)> {
+    Ok((Box::new(edit), note))
+}
 
 /// Writes a new working copy (a draft, revision 1): 201 at its editorial URL.
 pub async fn create<R: CreateRequest>(
