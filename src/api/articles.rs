@@ -213,7 +213,13 @@ impl editorial::CreateRequest for CreateArticleRequest {
             cover_media_id: self.cover_media_id,
             event_date: self.event_date,
         };
-        editorial::New::of(self.title, self.category_id, fields, self.slug, self.note)
+        Ok(editorial::New::of(
+            self.title,
+            self.category_id,
+            fields,
+            self.slug,
+            self.note,
+        ))
     }
 }
 
@@ -229,20 +235,23 @@ impl editorial::UpdateRequest for UpdateArticleRequest {
             .text("note", &self.note)
             .check()?;
         let note = self.note.clone();
-        editorial::edit(note, move |mut draft: Draft<ArticleFields>| {
-            let f = &mut draft.fields;
-            draft.title = self.title.unwrap_or(draft.title);
-            draft.category_id = self.category_id.unwrap_or(draft.category_id);
-            draft.slug = self.slug.unwrap_or(draft.slug);
-            f.summary = self.summary.unwrap_or(std::mem::take(&mut f.summary));
-            if let Some(html) = self.body {
-                f.body = articles::clean_body(&html);
-            }
-            f.tags = self.tags.unwrap_or(std::mem::take(&mut f.tags));
-            f.cover_media_id = self.cover_media_id.unwrap_or(f.cover_media_id.take());
-            f.event_date = self.event_date.unwrap_or(f.event_date);
-            draft
-        })
+        Ok(editorial::edit(
+            note,
+            move |mut draft: Draft<ArticleFields>| {
+                let f = &mut draft.fields;
+                draft.title = self.title.unwrap_or(draft.title);
+                draft.category_id = self.category_id.unwrap_or(draft.category_id);
+                draft.slug = self.slug.unwrap_or(draft.slug);
+                f.summary = self.summary.unwrap_or(std::mem::take(&mut f.summary));
+                if let Some(html) = self.body {
+                    f.body = articles::clean_body(&html);
+                }
+                f.tags = self.tags.unwrap_or(std::mem::take(&mut f.tags));
+                f.cover_media_id = self.cover_media_id.unwrap_or(f.cover_media_id.take());
+                f.event_date = self.event_date.unwrap_or(f.event_date);
+                draft
+            },
+        ))
     }
 }
 

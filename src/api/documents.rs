@@ -190,7 +190,13 @@ impl editorial::CreateRequest for CreateDocumentRequest {
             file_ids: self.file_ids,
             relations: self.relations,
         };
-        editorial::New::of(self.title, self.category_id, fields, self.slug, self.note)
+        Ok(editorial::New::of(
+            self.title,
+            self.category_id,
+            fields,
+            self.slug,
+            self.note,
+        ))
     }
 }
 
@@ -207,25 +213,28 @@ impl editorial::UpdateRequest for UpdateDocumentRequest {
             .check()?;
         let number = self.number.as_deref().map(usual_number).transpose()?;
         let note = self.note.clone();
-        editorial::edit(note, move |mut draft: Draft<DocumentFields>| {
-            let f = &mut draft.fields;
-            draft.title = self.title.unwrap_or(draft.title);
-            draft.category_id = self.category_id.unwrap_or(draft.category_id);
-            draft.slug = self.slug.unwrap_or(draft.slug);
-            f.number = number.unwrap_or(std::mem::take(&mut f.number));
-            f.form = self.form.unwrap_or(f.form);
-            f.issuer = self.issuer.unwrap_or(std::mem::take(&mut f.issuer));
-            f.signer = self.signer.unwrap_or(std::mem::take(&mut f.signer));
-            f.signer_title = self
-                .signer_title
-                .unwrap_or(std::mem::take(&mut f.signer_title));
-            f.signed_on = self.signed_on.unwrap_or(f.signed_on);
-            f.effective_on = self.effective_on.unwrap_or(f.effective_on);
-            f.expires_on = self.expires_on.unwrap_or(f.expires_on);
-            f.file_ids = self.file_ids.unwrap_or(std::mem::take(&mut f.file_ids));
-            f.relations = self.relations.unwrap_or(std::mem::take(&mut f.relations));
-            draft
-        })
+        Ok(editorial::edit(
+            note,
+            move |mut draft: Draft<DocumentFields>| {
+                let f = &mut draft.fields;
+                draft.title = self.title.unwrap_or(draft.title);
+                draft.category_id = self.category_id.unwrap_or(draft.category_id);
+                draft.slug = self.slug.unwrap_or(draft.slug);
+                f.number = number.unwrap_or(std::mem::take(&mut f.number));
+                f.form = self.form.unwrap_or(f.form);
+                f.issuer = self.issuer.unwrap_or(std::mem::take(&mut f.issuer));
+                f.signer = self.signer.unwrap_or(std::mem::take(&mut f.signer));
+                f.signer_title = self
+                    .signer_title
+                    .unwrap_or(std::mem::take(&mut f.signer_title));
+                f.signed_on = self.signed_on.unwrap_or(f.signed_on);
+                f.effective_on = self.effective_on.unwrap_or(f.effective_on);
+                f.expires_on = self.expires_on.unwrap_or(f.expires_on);
+                f.file_ids = self.file_ids.unwrap_or(std::mem::take(&mut f.file_ids));
+                f.relations = self.relations.unwrap_or(std::mem::take(&mut f.relations));
+                draft
+            },
+        ))
     }
 }
 

@@ -1,7 +1,8 @@
 //! The editorial machine over HTTP, the same for every kind: the staff list, working-copy
 //! reads, workflow steps, revisions, diffs, restore and history. A kind's module declares its
-//! routes (typed, with their OpenAPI description) and calls these; what differs is its request
-//! and response types, named by [`Resource`].
+//! routes (typed, with their OpenAPI description) with `editorial_endpoint!`
+//! (`editorial_endpoint.rs`), which call these; what differs is its request and response
+//! types, named by [`Resource`].
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
@@ -145,14 +146,14 @@ impl<F> New<F> {
         fields: F,
         slug: Option<String>,
         note: String,
-    ) -> ApiResult<Self> {
+    ) -> Self {
         let draft = Draft {
             title,
             category_id,
             slug: String::new(),
             fields,
         };
-        Ok(New { draft, slug, note })
+        New { draft, slug, note }
     }
 }
 
@@ -173,50 +174,42 @@ pub type Edit<F> = Box<dyn FnOnce(Draft<F>) -> Draft<F> + Send>;
 pub fn edit<F>(
     note: String,
     edit: impl FnOnce(Draft<F>) -> Draft<F> + Send + 'static,
-) -> ApiResult<(Edit<F>, String)> {
-    Ok((Box::new(edit), note))
+) -> (Edit<F>, String) {
+    (Box::new(edit), note)
 }
 
 /// Writes a new working copy (a draft, revision 1): 201 at its editorial URL.
-pub async fn create<R: CreateRequest>(
+pub async fn create<K: Resource, R: CreateRequest<Kind = K>>(
     actor: Actor,
     state: web::Data<AppState>,
     body: R,
-) -> ApiResult<HttpResponse>
-where
-    Fields<R::Kind>: Send + 'static,
-{
+) -> ApiResult<HttpResponse> {
     body.validate()?;
     let New { draft, slug, note } = body.into_new()?;
     let ctx = AuditContext::from(&actor);
     let item = state
-        .db(move |conn| {
-            editorial::create::<R::Kind>(conn, &ctx, &actor.caller(), draft, slug, &note)
-        })
+        .db(move |conn| editorial::create::<K>(conn, &ctx, &actor.caller(), draft, slug, &note))
         .await?;
-    created::<R::Kind>(item)
+    created::<K>(item)
 }
 
 /// Saves the request's edit of the working copy at version `if_match` as a new revision.
-pub async fn update<R: UpdateRequest>(
+pub async fn update<K: Resource, R: UpdateRequest<Kind = K>>(
     actor: Actor,
     state: web::Data<AppState>,
     id: String,
     if_match: IfMatch,
     body: R,
-) -> ApiResult<HttpResponse>
-where
-    Fields<R::Kind>: Send + 'static,
-{
+) -> ApiResult<HttpResponse> {
     body.validate()?;
     let (edit, note) = body.into_edit()?;
     let ctx = AuditContext::from(&actor);
     let item = state
         .db(move |conn| {
-            editorial::update::<R::Kind>(conn, &ctx, &actor.caller(), &id, if_match.0, &note, edit)
+            editorial::update::<K>(conn, &ctx, &actor.caller(), &id, if_match.0, &note, edit)
         })
         .await?;
-    Ok(with_etag::<R::Kind>(StatusCode::OK, item))
+    Ok(with_etag::<K>(StatusCode::OK, item))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -612,285 +605,4 @@ pub async fn history<K: Resource>(
     Ok(super::list_body(page))
 }
 
-/// One editorial route of a kind, written once here for every kind: the first word names
-/// the operation (`create`, `update`, `list`, `get`, `step`, `revisions`, `revision`, `diff`, `restore`,
-/// `history`); then come the kind, its OpenAPI tag, the route's response type, the handler's
-/// name (the operation id, kind-qualified) and its path. The call site names every type the
-/// route answers with, so the spec stays typed per kind. Call sites import `get`, `post`,
-/// `patch` and `ProblemDetails`.
-macro_rules! editorial_endpoint {
-    (create $kind:ident, $tag:literal, $request:ident, $response:ident, $name:ident, $path:literal, $conflict:literal, $invalid:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            request_body = $request,
-            responses(
-                (status = 201, description = "The draft, revision 1", body = $response, headers(("ETag" = String, description = "Send back in If-Match"), ("Location" = String, description = "The working copy's URL"))),
-                (status = 400, description = "Unreadable body, or a server-owned field was sent", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 403, description = "The role does not write", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = $conflict, body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = $invalid, body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            body: $crate::api::body::JsonBody<$request>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::editorial::create(actor, state, body.into_inner()).await
-        }
-    };
-    (update $kind:ident, $tag:literal, $request:ident, $response:ident, $name:ident, $path:literal, $conflict:literal, $invalid:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params(
-                ("id" = String, Path, description = "Item id"),
-                ("If-Match" = String, Header, description = "The ETag of the version being changed"),
-            ),
-            request_body = $request,
-            responses(
-                (status = 200, description = "The working copy", body = $response, headers(("ETag" = String, description = "The new version"))),
-                (status = 400, description = "Unreadable body, or a server-owned field was sent", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 403, description = "The caller may not edit this item", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = $conflict, body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since loaded (`precondition_failed`)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = $invalid, body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 428, description = "No `If-Match` (`precondition_required`)", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[patch($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            id: actix_web::web::Path<String>,
-            if_match: $crate::api::IfMatch,
-            body: $crate::api::body::JsonBody<$request>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::editorial::update(actor, state, id.into_inner(), if_match, body.into_inner()).await
-        }
-    };
-    (list $kind:ident, $tag:literal, $list:ident, $name:ident, $path:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params($crate::api::editorial::WorkingCopyQuery),
-            responses(
-                (status = 200, description = "One page of working copies", body = $list),
-                (status = 400, description = "Bad cursor, limit or filter", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 403, description = "The role has no editorial view", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[get($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            query: actix_web::web::Query<$crate::api::editorial::WorkingCopyQuery>,
-        ) -> $crate::error::ApiResult<actix_web::web::Json<$list>> {
-            let (items, next_cursor) =
-                $crate::api::editorial::list_working_copies::<$kind>(actor, state, query.into_inner())
-                    .await?;
-            Ok(actix_web::web::Json($list { items, next_cursor }))
-        }
-    };
-    (get $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params(("id" = String, Path, description = "Item id or slug")),
-            responses(
-                (status = 200, description = "The working copy", body = $response, headers(("ETag" = String, description = "Send back in If-Match"))),
-                (status = 301, description = "An old slug: `Location` names the current one"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[get($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            id: actix_web::web::Path<String>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::editorial::get_working_copy::<$kind>(actor, state, id.into_inner()).await
-        }
-    };
-    (step $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $t:expr, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params(
-                ("id" = String, Path, description = "Item id"),
-                ("If-Match" = String, Header, description = "The ETag of the version acted on"),
-            ),
-            request_body(content = Option<$crate::api::editorial::TransitionRequest>, description = "Optional: a comment (and `publish_at` for publish)"),
-            responses(
-                (status = 200, description = "The working copy after the step", body = $response, headers(("ETag" = String, description = "The new version"))),
-                (status = 403, description = "The role may not take this step on this item", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = "Not possible from the current status (`invalid_transition`)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = "`validation_failed`: a review decision without a `comment` (field code `required`), `publish_at` on another step (`only_for_publish`); or, on publish, what the kind requires (`alt_text_required` naming images in `media_ids`; a document's `file_required`)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            id: actix_web::web::Path<String>,
-            if_match: $crate::api::IfMatch,
-            body: $crate::api::body::OptionalJsonBody<$crate::api::editorial::TransitionRequest>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::editorial::step::<$kind>(actor, state, id.into_inner(), if_match, body, $t).await
-        }
-    };
-    (revisions $kind:ident, $tag:literal, $list:ident, $name:ident, $path:literal) => {
-        /// The item's saved revisions, newest first, a page at a time (without their content).
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params(("id" = String, Path, description = "Item id"), $crate::api::editorial::PageQuery),
-            responses(
-                (status = 200, description = "One page of revisions", body = $list),
-                (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[get($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            id: actix_web::web::Path<String>,
-            query: actix_web::web::Query<$crate::api::editorial::PageQuery>,
-        ) -> $crate::error::ApiResult<actix_web::web::Json<$list>> {
-            let (items, next_cursor) = $crate::api::editorial::revisions::<$kind>(
-                actor,
-                state,
-                id.into_inner(),
-                query.into_inner(),
-            )
-            .await?;
-            Ok(actix_web::web::Json($list { items, next_cursor }))
-        }
-    };
-    (revision $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal) => {
-        /// One revision, with its content.
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params(("id" = String, Path, description = "Item id"), ("number" = i32, Path, description = "Revision number")),
-            responses(
-                (status = 200, description = "The revision", body = $response),
-                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[get($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            path: actix_web::web::Path<(String, i32)>,
-        ) -> $crate::error::ApiResult<actix_web::web::Json<$response>> {
-            let (id, number) = path.into_inner();
-            let revision = $crate::api::editorial::revision::<$kind>(actor, state, id, number).await?;
-            Ok(actix_web::web::Json(revision.into()))
-        }
-    };
-    (diff $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $long_texts:expr) => {
-        /// What changed between two revisions.
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params(("id" = String, Path, description = "Item id"), $crate::api::editorial::DiffQuery),
-            responses(
-                (status = 200, description = "The differences", body = $response),
-                (status = 400, description = "`from` or `to` missing or not a number", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[get($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            id: actix_web::web::Path<String>,
-            query: actix_web::web::Query<$crate::api::editorial::DiffQuery>,
-        ) -> $crate::error::ApiResult<actix_web::web::Json<$response>> {
-            let diff = $crate::api::editorial::diff::<$kind>(
-                actor,
-                state,
-                id.into_inner(),
-                query.into_inner(),
-                $long_texts,
-            )
-            .await?;
-            Ok(actix_web::web::Json(diff.into()))
-        }
-    };
-    (restore $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal) => {
-        /// Make an old revision's content current again, as a new revision (requires `If-Match`).
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params(
-                ("id" = String, Path, description = "Item id"),
-                ("number" = i32, Path, description = "Revision to restore"),
-                ("If-Match" = String, Header, description = "The ETag of the current version"),
-            ),
-            responses(
-                (status = 200, description = "The working copy with a new revision", body = $response, headers(("ETag" = String, description = "The new version"))),
-                (status = 403, description = "The caller may not edit this item", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = "What the restored content refers to is taken or gone (`slug_taken`, `document_number_taken`, …)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = "The restored content no longer passes the kind's checks", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            path: actix_web::web::Path<(String, i32)>,
-            if_match: $crate::api::IfMatch,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            let (id, number) = path.into_inner();
-            $crate::api::editorial::restore::<$kind>(actor, state, id, number, if_match).await
-        }
-    };
-    (history $kind:ident, $tag:literal, $list:ident, $name:ident, $path:literal) => {
-        /// The workflow history: every step, who took it, when, and why (review comments
-        /// included), oldest first, a page at a time.
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
-            params(("id" = String, Path, description = "Item id"), $crate::api::editorial::PageQuery),
-            responses(
-                (status = 200, description = "One page of steps", body = $list),
-                (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-            )
-        )]
-        #[get($path)]
-        pub async fn $name(
-            actor: $crate::auth::Actor,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            id: actix_web::web::Path<String>,
-            query: actix_web::web::Query<$crate::api::editorial::PageQuery>,
-        ) -> $crate::error::ApiResult<actix_web::web::Json<$list>> {
-            let (items, next_cursor) = $crate::api::editorial::history::<$kind>(
-                actor,
-                state,
-                id.into_inner(),
-                query.into_inner(),
-            )
-            .await?;
-            Ok(actix_web::web::Json($list { items, next_cursor }))
-        }
-    };
-}
-pub(crate) use editorial_endpoint;
+pub(crate) use super::editorial_endpoint::editorial_endpoint;

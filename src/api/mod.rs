@@ -9,6 +9,7 @@ pub mod categories;
 pub mod departments;
 pub mod documents;
 pub mod editorial;
+mod editorial_endpoint;
 pub mod health;
 pub mod media;
 pub mod middleware;
