@@ -6,6 +6,8 @@
 #   bench/run.sh --backend postgres   # PostgreSQL (TEST_DATABASE_URL or the local server)
 #   bench/run.sh --only create --synchronous normal   # the write scenario, SQLite NORMAL
 #   bench/run.sh --documents 10000 --only "documents by-number"   # the document register
+#   bench/run.sh --bin-dir /tmp/before   # binaries built earlier (ttdt and seed), to compare
+#                                        # two commits in one sitting
 #
 # Prints, per scenario, the median of three runs: requests/s and p50/p99 latency.
 set -euo pipefail
@@ -19,6 +21,7 @@ RUNS=3
 DOCUMENTS=10000
 ONLY="list item search search-common documents by-number create"
 SYNCHRONOUS=full
+BIN_DIR=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --count) COUNT="$2"; shift 2 ;;
@@ -29,6 +32,7 @@ while [ $# -gt 0 ]; do
         --runs) RUNS="$2"; shift 2 ;;
         --only) ONLY="$2"; shift 2 ;;
         --synchronous) SYNCHRONOUS="$2"; shift 2 ;;
+        --bin-dir) BIN_DIR="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -38,9 +42,14 @@ if ! command -v wrk >/dev/null 2>&1; then
     echo "installing wrk from Debian's packages" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-cargo build --release --bin ttdt --example seed >&2
-BIN="$CARGO_TARGET_DIR/release/ttdt"
-SEED="$CARGO_TARGET_DIR/release/examples/seed"
+if [ -n "$BIN_DIR" ]; then
+    BIN="$BIN_DIR/ttdt"
+    SEED="$BIN_DIR/seed"
+else
+    cargo build --release --bin ttdt --example seed >&2
+    BIN="$CARGO_TARGET_DIR/release/ttdt"
+    SEED="$CARGO_TARGET_DIR/release/examples/seed"
+fi
 
 WORK=$(mktemp -d)
 PORT=18181

@@ -15,7 +15,7 @@ use super::vietnamese::fold_char;
 
 /// Bump when the rules below change what is indexed: stored index text of an older version is
 /// rebuilt at start (`services::search::reindex`).
-pub const INDEX_VERSION: i32 = 1;
+pub const INDEX_VERSION: i32 = 2;
 
 /// At most this many words of a query count.
 const QUERY_WORDS: usize = 12;
@@ -23,6 +23,22 @@ const QUERY_WORDS: usize = 12;
 /// Whether a folded character belongs to a word.
 pub fn is_word_char(c: char) -> bool {
     c.is_ascii_digit() || (c.is_alphabetic() && !is_combining_mark(c))
+}
+
+/// The index words that say what an item is rather than what it says begin with this; words of
+/// text that begin so are dropped, so no text can stand for them.
+const SCOPE_PREFIX: &str = "0ttdt";
+
+/// The index word of an item's kind: a search within one kind asks for it beside the query's
+/// words, so FTS5 and PostgreSQL's GIN index intersect the two and never walk other kinds'
+/// matches.
+pub fn kind_word(kind: &str) -> String {
+    format!("{SCOPE_PREFIX}k{kind}")
+}
+
+/// The index word of an item's category (ids are lower-case UUIDs; the dashes go).
+pub fn category_word(category_id: &str) -> String {
+    format!("{SCOPE_PREFIX}c{}", category_id.replace('-', ""))
 }
 
 /// The folded words of a text, in order. The text is composed (NFC) first, so decomposed
@@ -35,9 +51,14 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(fold_char)
         .peekable();
     std::iter::from_fn(move || {
-        while folded.next_if(|c| !is_word_char(*c)).is_some() {}
-        let word: String = std::iter::from_fn(|| folded.next_if(|c| is_word_char(*c))).collect();
-        (!word.is_empty()).then_some(word)
+        loop {
+            while folded.next_if(|c| !is_word_char(*c)).is_some() {}
+            let word: String =
+                std::iter::from_fn(|| folded.next_if(|c| is_word_char(*c))).collect();
+            if !word.starts_with(SCOPE_PREFIX) {
+                return (!word.is_empty()).then_some(word);
+            }
+        }
     })
 }
 
@@ -80,9 +101,10 @@ impl<'a> Part<'a> {
     }
 }
 
-/// The index text of an item: the words of each part, separated by spaces, parts by a line.
-pub fn index_text(parts: &[Part]) -> String {
-    let mut out = String::new();
+/// The index text of an item: its kind's and its category's words on the first line, then the
+/// words of each part, separated by spaces, parts by a line.
+pub fn index_text(kind: &str, category_id: &str, parts: &[Part]) -> String {
+    let mut out = format!("{} {}", kind_word(kind), category_word(category_id));
     for part in parts {
         let text: String = part.chars().collect();
         for (i, word) in words(&text).enumerate() {
@@ -90,7 +112,7 @@ pub fn index_text(parts: &[Part]) -> String {
             out.push_str(&word);
         }
     }
-    out.trim_start().to_owned()
+    out
 }
 
 /// The words of one part as stored for ranking (a title's words), separated by spaces.
@@ -227,12 +249,25 @@ mod tests {
 
     #[test]
     fn index_text_is_words_and_lines() {
-        let text = index_text(&[
-            Part::Text("Lễ khai giảng!"),
-            Part::Text(""),
-            Part::Html("<p>Số 38/QĐ-THS1MM</p>"),
-        ]);
-        assert_eq!(text, "le khai giang\nso 38 qd ths1mm");
+        let category = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+        let text = index_text(
+            "document",
+            category,
+            &[
+                Part::Text("Lễ khai giảng!"),
+                Part::Text(""),
+                Part::Html("<p>Số 38/QĐ-THS1MM</p>"),
+            ],
+        );
+        assert_eq!(
+            text,
+            "0ttdtkdocument 0ttdtc0190a1b2c3d47e5f8a9b0c1d2e3f4a5b\n\
+             le khai giang\nso 38 qd ths1mm"
+        );
+        // No text can stand for what an item is: words so written are not indexed or asked.
+        let forged = index_text("article", category, &[Part::Text("x 0ttdtkdocument y")]);
+        assert!(forged.ends_with("\nx y"), "{forged}");
+        assert_eq!(query_terms("0ttdtkdocument luật"), ["luat"]);
         assert_eq!(words_text("Thông báo: tuyển sinh"), "thong bao tuyen sinh");
     }
 

@@ -749,8 +749,12 @@ fn search_parts_of<'a, K: Kind>(title: &'a str, fields: &'a K::Fields) -> Vec<Pa
 }
 
 /// The search index text of a public item.
-fn index_of<K: Kind>(title: &str, fields: &K::Fields) -> String {
-    search::index_text(&search_parts_of::<K>(title, fields))
+fn index_of<K: Kind>(category_id: &str, title: &str, fields: &K::Fields) -> String {
+    search::index_text(
+        K::KIND.as_str(),
+        category_id,
+        &search_parts_of::<K>(title, fields),
+    )
 }
 
 /// The fields of a public item, from its card and detail.
@@ -779,7 +783,7 @@ pub fn reindex<K: Kind>(conn: &mut DbConnection, item: &PublicItem) -> ApiResult
     K::project(conn, &item.item_id, Some((&fields, item.published_at)))?;
     diesel::update(public_items::table.find(&item.item_id))
         .set((
-            public_items::search_text.eq(index_of::<K>(&item.title, &fields)),
+            public_items::search_text.eq(index_of::<K>(&item.category_id, &item.title, &fields)),
             public_items::search_title.eq(search::words_text(&item.title)),
             public_items::search_version.eq(search::INDEX_VERSION),
         ))
@@ -813,7 +817,7 @@ fn publish<K: Kind>(conn: &mut DbConnection, item: &Working<K::Fields>) -> ApiRe
             search_version: search::INDEX_VERSION,
             card,
             detail,
-            search_text: index_of::<K>(&row.title, &item.fields),
+            search_text: index_of::<K>(&row.category_id, &row.title, &item.fields),
         })
         .execute(conn)?;
     K::project(conn, &row.id, Some((&item.fields, first)))?;

@@ -176,8 +176,11 @@ pub fn search(
             next_after: None,
         });
     }
-    let kind = scope.kind.unwrap_or("").to_owned();
-    let category = scope.category_id.unwrap_or("").to_owned();
+    // The kind and category are words of the index (`search::kind_word`), asked for beside the
+    // query's: the index intersects them, so a search in one kind never walks another's.
+    let mut words = terms.clone();
+    words.extend(scope.kind.map(search::kind_word));
+    words.extend(scope.category_id.map(search::category_word));
     let fetch = limit as i64 + 1;
     // Words are letters and digits only (domain::search), so they are safe inside quotes and
     // LIKE patterns. The score counts the query's words found in the title's words.
@@ -199,51 +202,33 @@ pub fn search(
     };
     let rows: Vec<SearchRow> = match conn {
         DbConnection::Sqlite(c) => {
-            let matcher = terms
+            let matcher = words
                 .iter()
                 .map(|t| format!("\"{t}\""))
                 .collect::<Vec<_>>()
                 .join(" ");
-            // A kind or category filter needs the row before the window.
-            let window = if kind.is_empty() && category.is_empty() {
-                format!(
-                    "SELECT rowid AS r FROM public_items_fts \
-                     WHERE public_items_fts MATCH ?1 AND ?2 = '' AND ?3 = '' \
-                     ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
-                )
-            } else {
-                format!(
-                    "SELECT f.rowid AS r FROM public_items_fts f \
-                     JOIN public_items p ON p.rowid = f.rowid \
-                     WHERE public_items_fts MATCH ?1 AND (?2 = '' OR p.kind = ?2) \
-                       AND (?3 = '' OR p.category_id = ?3) \
-                     ORDER BY f.rowid DESC LIMIT {RANKED_MATCHES}"
-                )
-            };
-            let sql = format!("{} LIMIT ?4 OFFSET ?5", rank(&window, "p.rowid = w.r"));
+            let window = format!(
+                "SELECT rowid AS r FROM public_items_fts WHERE public_items_fts MATCH ?1 \
+                 ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
+            );
+            let sql = format!("{} LIMIT ?2 OFFSET ?3", rank(&window, "p.rowid = w.r"));
             diesel::sql_query(sql)
                 .bind::<Text, _>(matcher)
-                .bind::<Text, _>(&kind)
-                .bind::<Text, _>(&category)
                 .bind::<BigInt, _>(fetch)
                 .bind::<BigInt, _>(offset)
                 .load(c)?
         }
         DbConnection::Postgres(c) => {
             let window = format!(
-                "SELECT item_id FROM public_items \
-                 WHERE search_tsv @@ to_tsquery('simple', $1) AND ($2 = '' OR kind = $2) \
-                   AND ($3 = '' OR category_id = $3) \
+                "SELECT item_id FROM public_items WHERE search_tsv @@ to_tsquery('simple', $1) \
                  ORDER BY search_seq DESC LIMIT {RANKED_MATCHES}"
             );
             let sql = format!(
-                "{} LIMIT $4 OFFSET $5",
+                "{} LIMIT $2 OFFSET $3",
                 rank(&window, "p.item_id = w.item_id")
             );
             diesel::sql_query(sql)
-                .bind::<Text, _>(terms.join(" & "))
-                .bind::<Text, _>(&kind)
-                .bind::<Text, _>(&category)
+                .bind::<Text, _>(words.join(" & "))
                 .bind::<BigInt, _>(fetch)
                 .bind::<BigInt, _>(offset)
                 .load(c)?
