@@ -403,3 +403,75 @@ async fn validity_turns_at_midnight_in_vietnam_and_follows_published_replacement
     assert_eq!(reg.step(&b, "publish").await.status, 200);
     check("2026-03-16T00:00:00Z", "replaced").await;
 }
+
+/// A search in one kind or one category finds only that kind's or category's items, on both
+/// backends, whatever the text says: the index's own words for them cannot be typed in.
+#[tokio::test]
+async fn a_search_in_one_kind_or_category_finds_only_its_own() {
+    let reg = registry().await;
+    let app = &reg.app;
+    let news = app.category("Tin tức", "news").await;
+    let notices = app.category("Thông báo", "news").await;
+    let body = json!({ "body": "<p>Kế hoạch tuyển sinh 0ttdtkdocument.</p>" });
+    let mut articles = Vec::new();
+    for (category, title) in [(&news, "Tuyển sinh lớp 1"), (&notices, "Lịch tuyển sinh")] {
+        let draft = app
+            .create_article(&reg.chief, category, title, body.clone())
+            .await;
+        app.publish_as(&reg.chief, &draft.id).await;
+        articles.push(draft.id);
+    }
+    let document = reg
+        .published(
+            "12/KH-THS1MM",
+            "plan",
+            json!({ "title": "Kế hoạch tuyển sinh năm học 2026–2027" }),
+        )
+        .await;
+    let ids = |r: &Resp| -> Vec<String> {
+        assert_eq!(r.status, 200, "{}", r.text);
+        let mut ids: Vec<String> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let q = "k%E1%BA%BF%20ho%E1%BA%A1ch%20tuy%E1%BB%83n%20sinh";
+    let mut all = vec![articles[0].clone(), articles[1].clone(), document.clone()];
+    all.sort();
+    let r = app.get(&format!("/api/v1/search?q={q}"), None).await;
+    assert_eq!(ids(&r), all);
+    let r = app
+        .get(&format!("/api/v1/search?q={q}&kind=document"), None)
+        .await;
+    assert_eq!(ids(&r), std::slice::from_ref(&document));
+    let r = app
+        .get(&format!("/api/v1/search?q={q}&kind=article"), None)
+        .await;
+    let mut both = articles.clone();
+    both.sort();
+    assert_eq!(ids(&r), both);
+    let r = app
+        .get(&format!("/api/v1/articles?q={q}&category={news}"), None)
+        .await;
+    assert_eq!(ids(&r), [articles[0].clone()]);
+    let r = app
+        .get(&format!("/api/v1/articles?q={q}&category={notices}"), None)
+        .await;
+    assert_eq!(ids(&r), [articles[1].clone()]);
+    let r = app
+        .get(&format!("/api/v1/documents?q={q}&category={news}"), None)
+        .await;
+    assert_eq!(ids(&r), Vec::<String>::new());
+    // The index's word for documents, written in an article's text, is no word at all.
+    let r = app
+        .get("/api/v1/search?q=sinh%200ttdtkdocument&kind=document", None)
+        .await;
+    assert_eq!(ids(&r), [document]);
+    // Alone it asks for nothing, like a query of punctuation: no hits, not every document.
+    let r = app.get("/api/v1/search?q=0ttdtkdocument", None).await;
+    assert_eq!(ids(&r), Vec::<String>::new());
+}
