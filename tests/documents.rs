@@ -430,14 +430,7 @@ async fn a_search_in_one_kind_or_category_finds_only_its_own() {
         .await;
     let ids = |r: &Resp| -> Vec<String> {
         assert_eq!(r.status, 200, "{}", r.text);
-        let mut ids: Vec<String> = r.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["id"].as_str().unwrap().to_owned())
-            .collect();
-        ids.sort();
-        ids
+        r.sorted_item_ids()
     };
     let q = "k%E1%BA%BF%20ho%E1%BA%A1ch%20tuy%E1%BB%83n%20sinh";
     let mut all = vec![articles[0].clone(), articles[1].clone(), document.clone()];

@@ -112,6 +112,18 @@ impl Resp {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The ids of a list's `items`, sorted (for comparing sets of items).
+    pub fn sorted_item_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.body["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no items: {}", self.text))
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
     /// Asserts the RFC 9457 shape and the stable code, and returns the body.
     pub fn problem(&self, status: u16, code: &str) -> &Value {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.text);

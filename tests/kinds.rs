@@ -952,16 +952,6 @@ async fn the_staff_list_shows_exactly_what_the_item_rules_allow(kind: &'static K
             &none,
         ),
     ];
-    let ids = |r: &Resp| -> Vec<String> {
-        let mut ids: Vec<String> = r.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["id"].as_str().unwrap().to_owned())
-            .collect();
-        ids.sort();
-        ids
-    };
     for (token, id, role, categories) in callers {
         let caller = Caller {
             id,
@@ -991,7 +981,7 @@ async fn the_staff_list_shows_exactly_what_the_item_rules_allow(kind: &'static K
             assert!(seen.is_empty());
             continue;
         }
-        assert_eq!(ids(&listed), seen, "{role:?}");
+        assert_eq!(listed.sorted_item_ids(), seen, "{role:?}");
         assert!(!seen.is_empty(), "{role:?} sees something");
         let reviewable = allowed(&|item| roles::can_review(&caller, item));
         let awaiting = app
@@ -1000,7 +990,11 @@ async fn the_staff_list_shows_exactly_what_the_item_rules_allow(kind: &'static K
                 Some(token),
             )
             .await;
-        assert_eq!(ids(&awaiting), reviewable, "{role:?} awaiting review");
+        assert_eq!(
+            awaiting.sorted_item_ids(),
+            reviewable,
+            "{role:?} awaiting review"
+        );
         // And each listed item opens for the caller; the others answer 404.
         for (item, ..) in &items {
             let r = app
