@@ -862,6 +862,102 @@ async fn items_are_filed_only_under_categories_of_their_kind(kind: &'static Kind
     assert_eq!(b.etag_of(&a.id).await, a.etag);
 }
 
+/// The fields every kind's request carries (`category_id`, `slug`, `note`) are the machine's:
+/// checked the same way on every kind, on create and on update, and a refused write changes
+/// nothing.
+async fn the_machines_own_fields_are_checked_alike_on_every_kind(kind: &'static Kind) {
+    let b = Board::new(kind, &[]).await;
+    let chief = &b.chief.token;
+    let with = |field: &str, value: Value| {
+        let mut body = b.body_in(&b.category, "Trường chung");
+        body[field] = value;
+        body
+    };
+    // (field, value, problem code, field error)
+    let bad = [
+        ("slug", json!("Có Dấu"), "validation_failed", "slug:slug"),
+        (
+            "slug",
+            json!("a".repeat(121)),
+            "validation_failed",
+            "slug:length",
+        ),
+        (
+            "note",
+            json!("x".repeat(501)),
+            "validation_failed",
+            "note:length",
+        ),
+        (
+            "note",
+            json!("a\u{0}b"),
+            "validation_failed",
+            "note:nul_character",
+        ),
+        (
+            "note",
+            json!("söa l¹i"),
+            "legacy_vietnamese_encoding",
+            "note:legacy_vietnamese_encoding",
+        ),
+    ];
+    for (field, value, problem, error) in &bad {
+        let r = b
+            .app
+            .post(&b.path(""), Some(chief), with(field, value.clone()))
+            .await;
+        r.problem(422, problem);
+        assert_eq!(r.field_errors(), [*error], "create {field}");
+    }
+    let r = b
+        .app
+        .post(&b.path(""), Some(chief), with("category_id", json!(null)))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let listed = b.app.get(&b.staff_path(""), Some(chief)).await;
+    assert_eq!(listed.body["items"], json!([]), "a refused create wrote");
+
+    let a = b
+        .app
+        .post(
+            &b.path(""),
+            Some(chief),
+            with("slug", json!("truong-chung")),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert_eq!(a.body["slug"], "truong-chung");
+    let (id, etag) = (a.body["id"].as_str().unwrap(), a.header("etag").unwrap());
+    for (field, value, problem, error) in &bad {
+        let r = b.patch(chief, id, etag, json!({ *field: value })).await;
+        r.problem(422, problem);
+        assert_eq!(r.field_errors(), [*error], "update {field}");
+    }
+    for absent_only in ["slug", "category_id"] {
+        let r = b.patch(chief, id, etag, json!({ absent_only: null })).await;
+        assert_eq!(r.status, 400, "{absent_only}: null: {}", r.text);
+    }
+    assert_eq!(b.etag_of(id).await, etag, "a refused update wrote");
+
+    let r = b
+        .patch(
+            chief,
+            id,
+            etag,
+            json!({"slug": "ten-moi", "note": "Đổi đường dẫn"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["slug"], "ten-moi");
+    let revisions = b
+        .app
+        .get(&b.path(&format!("/{id}/revisions")), Some(chief))
+        .await;
+    assert_eq!(revisions.body["items"][0]["note"], "Đổi đường dẫn");
+    let old = b.app.get(&b.staff_path("/truong-chung"), Some(chief)).await;
+    assert_eq!(old.status, 301, "{}", old.text);
+}
+
 /// The staff list's SQL and the per-item rules are one description (`roles::Scope`): for every
 /// role, the list shows exactly the working copies the per-item check lets the caller see,
 /// and "awaiting my review" exactly the submitted ones the caller may decide on.
@@ -1038,4 +1134,5 @@ for_every_kind!(
     the_change_feed_holds_only_what_the_public_saw_change,
     items_are_filed_only_under_categories_of_their_kind,
     the_staff_list_shows_exactly_what_the_item_rules_allow,
+    the_machines_own_fields_are_checked_alike_on_every_kind,
 );

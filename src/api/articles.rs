@@ -8,15 +8,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::{Validate, ValidationError};
+use validator::ValidationError;
 
 use super::editorial::{
-    self, FieldChange, Resource, RevisionSummary, SavedRevision, TransitionResponse, WorkingCopy,
-    editorial_endpoint,
+    self, FieldChange, Resource, SavedRevision, WorkingCopy, editorial_endpoint, editorial_request,
 };
-use crate::domain::text::{nfc, no_nul, valid_slug};
-use crate::domain::workflow::Transition;
-use crate::error::{ApiResult, ProblemDetails};
+use crate::domain::text::{nfc, no_nul};
+use crate::error::ApiResult;
 use crate::services::articles::{self, Article, ArticleFields};
 use crate::services::editorial::{Draft, Revision, Working};
 use crate::services::encoding;
@@ -91,91 +89,62 @@ fn nfc_tags_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, 
     nfc_tags(d).map(Some)
 }
 
-/// A new article. Status, author, revision and publication are the server's: sending them is
-/// refused.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateArticleRequest {
-    #[serde(deserialize_with = "nfc::string")]
-    #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
-    #[schema(
-        example = "Hoạt động ngoại khoá tuần 12",
-        min_length = 1,
-        max_length = 300
-    )]
-    pub title: String,
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 2000), custom(function = "no_nul"))]
-    #[schema(max_length = 2000)]
-    pub summary: String,
-    /// HTML; sanitised with an allow-list (see docs/articles.md).
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 500000), custom(function = "no_nul"))]
-    #[schema(max_length = 500000)]
-    pub body: String,
-    pub category_id: String,
-    #[serde(default, deserialize_with = "nfc_tags")]
-    #[validate(custom(function = "valid_tags"))]
-    #[schema(max_items = 20)]
-    pub tags: Vec<String>,
-    pub cover_media_id: Option<String>,
-    pub event_date: Option<NaiveDate>,
-    /// Defaults to the title folded to ASCII, numbered if taken.
-    #[serde(default, deserialize_with = "nfc::option")]
-    #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
-    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub slug: Option<String>,
-    /// A note for the revision history.
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 500), custom(function = "no_nul"))]
-    #[schema(max_length = 500)]
-    pub note: String,
+editorial_request! {
+    create
+    /// A new article. Status, author, revision and publication are the server's: sending them
+    /// is refused.
+    pub struct CreateArticleRequest {
+        #[serde(deserialize_with = "nfc::string")]
+        #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
+        #[schema(example = "Hoạt động ngoại khoá tuần 12", min_length = 1, max_length = 300)]
+        pub title: String,
+        #[serde(default, deserialize_with = "nfc::string")]
+        #[validate(length(max = 2000), custom(function = "no_nul"))]
+        #[schema(max_length = 2000)]
+        pub summary: String,
+        /// HTML; sanitised with an allow-list (see docs/articles.md).
+        #[serde(default, deserialize_with = "nfc::string")]
+        #[validate(length(max = 500000), custom(function = "no_nul"))]
+        #[schema(max_length = 500000)]
+        pub body: String,
+        #[serde(default, deserialize_with = "nfc_tags")]
+        #[validate(custom(function = "valid_tags"))]
+        #[schema(max_items = 20)]
+        pub tags: Vec<String>,
+        pub cover_media_id: Option<String>,
+        pub event_date: Option<NaiveDate>,
+    }
 }
 
-/// Fields to change; absent ones stay. Saved as a new revision.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateArticleRequest {
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
-    #[schema(nullable = false, min_length = 1, max_length = 300)]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(max = 2000), custom(function = "no_nul"))]
-    #[schema(nullable = false, max_length = 2000)]
-    pub summary: Option<String>,
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(max = 500000), custom(function = "no_nul"))]
-    #[schema(nullable = false, max_length = 500000)]
-    pub body: Option<String>,
-    #[serde(default, deserialize_with = "super::body::present")]
-    #[schema(nullable = false)]
-    pub category_id: Option<String>,
-    #[serde(default, deserialize_with = "nfc_tags_opt")]
-    #[validate(custom(function = "valid_tags"))]
-    #[schema(nullable = false, max_items = 20)]
-    pub tags: Option<Vec<String>>,
-    /// `null` removes the cover.
-    #[serde(default, deserialize_with = "nfc::nullable")]
-    #[schema(value_type = Option<String>)]
-    pub cover_media_id: Option<Option<String>>,
-    /// `null` removes the date.
-    #[serde(default, deserialize_with = "super::body::nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub event_date: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
-    #[schema(
-        nullable = false,
-        min_length = 1,
-        max_length = 120,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
-    )]
-    pub slug: Option<String>,
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 500), custom(function = "no_nul"))]
-    #[schema(max_length = 500)]
-    pub note: String,
+editorial_request! {
+    update
+    /// Fields to change; absent ones stay. Saved as a new revision.
+    pub struct UpdateArticleRequest {
+        #[serde(default, deserialize_with = "nfc::present")]
+        #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
+        #[schema(nullable = false, min_length = 1, max_length = 300)]
+        pub title: Option<String>,
+        #[serde(default, deserialize_with = "nfc::present")]
+        #[validate(length(max = 2000), custom(function = "no_nul"))]
+        #[schema(nullable = false, max_length = 2000)]
+        pub summary: Option<String>,
+        #[serde(default, deserialize_with = "nfc::present")]
+        #[validate(length(max = 500000), custom(function = "no_nul"))]
+        #[schema(nullable = false, max_length = 500000)]
+        pub body: Option<String>,
+        #[serde(default, deserialize_with = "nfc_tags_opt")]
+        #[validate(custom(function = "valid_tags"))]
+        #[schema(nullable = false, max_items = 20)]
+        pub tags: Option<Vec<String>>,
+        /// `null` removes the cover.
+        #[serde(default, deserialize_with = "nfc::nullable")]
+        #[schema(value_type = Option<String>)]
+        pub cover_media_id: Option<Option<String>>,
+        /// `null` removes the date.
+        #[serde(default, deserialize_with = "super::body::nullable")]
+        #[schema(value_type = Option<NaiveDate>)]
+        pub event_date: Option<Option<NaiveDate>>,
+    }
 }
 
 editorial_endpoint!(
@@ -198,13 +167,12 @@ editorial_endpoint!(
 impl editorial::CreateRequest for CreateArticleRequest {
     type Kind = Article;
 
-    fn into_new(self) -> ApiResult<editorial::New<ArticleFields>> {
-        encoding::Fields::default()
+    fn into_new(self, check: encoding::Fields<'_>) -> ApiResult<(String, ArticleFields)> {
+        check
             .text("title", &self.title)
             .text("summary", &self.summary)
             .text("body", &self.body)
             .list("tags", &self.tags)
-            .text("note", &self.note)
             .check()?;
         let fields = ArticleFields {
             summary: self.summary,
@@ -213,45 +181,32 @@ impl editorial::CreateRequest for CreateArticleRequest {
             cover_media_id: self.cover_media_id,
             event_date: self.event_date,
         };
-        Ok(editorial::New::of(
-            self.title,
-            self.category_id,
-            fields,
-            self.slug,
-            self.note,
-        ))
+        Ok((self.title, fields))
     }
 }
 
 impl editorial::UpdateRequest for UpdateArticleRequest {
     type Kind = Article;
 
-    fn into_edit(self) -> ApiResult<(editorial::Edit<ArticleFields>, String)> {
-        encoding::Fields::default()
+    fn into_edit(self, check: encoding::Fields<'_>) -> ApiResult<editorial::Edit<ArticleFields>> {
+        check
             .sent("title", &self.title)
             .sent("summary", &self.summary)
             .sent("body", &self.body)
             .list("tags", self.tags.as_deref().unwrap_or_default())
-            .text("note", &self.note)
             .check()?;
-        let note = self.note.clone();
-        Ok(editorial::edit(
-            note,
-            move |mut draft: Draft<ArticleFields>| {
-                let f = &mut draft.fields;
-                draft.title = self.title.unwrap_or(draft.title);
-                draft.category_id = self.category_id.unwrap_or(draft.category_id);
-                draft.slug = self.slug.unwrap_or(draft.slug);
-                f.summary = self.summary.unwrap_or(std::mem::take(&mut f.summary));
-                if let Some(html) = self.body {
-                    f.body = articles::clean_body(&html);
-                }
-                f.tags = self.tags.unwrap_or(std::mem::take(&mut f.tags));
-                f.cover_media_id = self.cover_media_id.unwrap_or(f.cover_media_id.take());
-                f.event_date = self.event_date.unwrap_or(f.event_date);
-                draft
-            },
-        ))
+        Ok(Box::new(move |mut draft: Draft<ArticleFields>| {
+            draft.title = self.title.unwrap_or(draft.title);
+            let f = &mut draft.fields;
+            f.summary = self.summary.unwrap_or(std::mem::take(&mut f.summary));
+            if let Some(html) = self.body {
+                f.body = articles::clean_body(&html);
+            }
+            f.tags = self.tags.unwrap_or(std::mem::take(&mut f.tags));
+            f.cover_media_id = self.cover_media_id.unwrap_or(f.cover_media_id.take());
+            f.event_date = self.event_date.unwrap_or(f.event_date);
+            draft
+        }))
     }
 }
 
@@ -284,7 +239,7 @@ editorial_endpoint!(
     ArticleResponse,
     submit_article,
     "/articles/{id}/submit",
-    Transition::Submit,
+    Submit,
     "Submit a draft for review (author or editor)."
 );
 editorial_endpoint!(
@@ -293,7 +248,7 @@ editorial_endpoint!(
     ArticleResponse,
     approve_article,
     "/articles/{id}/approve",
-    Transition::Approve,
+    Approve,
     "Approve a submitted article (chief, deputy, or a board member reviewing its category; never one's own)."
 );
 editorial_endpoint!(
@@ -302,7 +257,7 @@ editorial_endpoint!(
     ArticleResponse,
     request_changes_article,
     "/articles/{id}/request-changes",
-    Transition::RequestChanges,
+    RequestChanges,
     "Send a submitted article back to its author with a comment (required)."
 );
 editorial_endpoint!(
@@ -311,7 +266,7 @@ editorial_endpoint!(
     ArticleResponse,
     reject_article,
     "/articles/{id}/reject",
-    Transition::Reject,
+    Reject,
     "Reject a submitted article: back to draft, with a comment (required)."
 );
 editorial_endpoint!(
@@ -320,7 +275,7 @@ editorial_endpoint!(
     ArticleResponse,
     publish_article,
     "/articles/{id}/publish",
-    Transition::Publish,
+    Publish,
     "Publish an approved article now, or at `publish_at` (chief; deputy while delegated)."
 );
 editorial_endpoint!(
@@ -329,7 +284,7 @@ editorial_endpoint!(
     ArticleResponse,
     unpublish_article,
     "/articles/{id}/unpublish",
-    Transition::Unpublish,
+    Unpublish,
     "Take an article off the public site, or cancel its scheduled publication."
 );
 editorial_endpoint!(
@@ -338,7 +293,7 @@ editorial_endpoint!(
     ArticleResponse,
     archive_article,
     "/articles/{id}/archive",
-    Transition::Archive,
+    Archive,
     "Archive an article: off the public site and frozen (never deleted)."
 );
 
@@ -363,18 +318,9 @@ impl From<Revision<ArticleFields>> for ArticleRevisionResponse {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleRevisionList {
-    /// Newest first.
-    pub items: Vec<RevisionSummary>,
-    /// Pass as `?cursor=` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
-
 editorial_endpoint!(
     revisions Article,
     "articles",
-    ArticleRevisionList,
     list_article_revisions,
     "/articles/{id}/revisions"
 );
@@ -422,18 +368,9 @@ editorial_endpoint!(
     "/articles/{id}/revisions/{number}/restore"
 );
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleHistory {
-    /// Oldest first.
-    pub items: Vec<TransitionResponse>,
-    /// Pass as `?cursor=` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
-
 editorial_endpoint!(
     history Article,
     "articles",
-    ArticleHistory,
     article_history,
     "/articles/{id}/history"
 );

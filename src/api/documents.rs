@@ -3,19 +3,16 @@
 
 use actix_web::{get, patch, post};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::Validate;
 
 use super::editorial::{
-    self, FieldChange, Resource, RevisionSummary, SavedRevision, TransitionResponse, WorkingCopy,
-    editorial_endpoint,
+    self, FieldChange, Resource, SavedRevision, WorkingCopy, editorial_endpoint, editorial_request,
 };
 use crate::domain::documents::DocumentForm;
-use crate::domain::text::{nfc, no_nul, valid_slug};
-use crate::domain::workflow::Transition;
-use crate::error::{ApiResult, ProblemDetails};
+use crate::domain::text::{nfc, no_nul};
+use crate::error::ApiResult;
 use crate::services::documents::{self, Document, DocumentFields, Relation};
 use crate::services::editorial::{Draft, Revision, Working};
 use crate::services::encoding;
@@ -60,123 +57,104 @@ impl From<Working<DocumentFields>> for DocumentResponse {
     }
 }
 
-/// A new document (a draft). The number is parsed, checked against the form, and unique per
-/// issuer and year.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateDocumentRequest {
-    /// Số ký hiệu: `38/QĐ-THS1MM`, `28/2020/TT-BGDĐT`, `1234/UBND-VX`.
-    #[serde(deserialize_with = "nfc::string")]
-    #[schema(example = "38/QĐ-THS1MM")]
-    pub number: String,
-    pub form: DocumentForm,
-    /// Trích yếu.
-    #[serde(deserialize_with = "nfc::string")]
-    #[validate(length(min = 1, max = 1000), custom(function = "no_nul"))]
-    #[schema(min_length = 1, max_length = 1000)]
-    pub title: String,
-    #[serde(deserialize_with = "nfc::string")]
-    #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
-    #[schema(min_length = 1, max_length = 300)]
-    pub issuer: String,
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 200), custom(function = "no_nul"))]
-    #[schema(max_length = 200)]
-    pub signer: String,
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 200), custom(function = "no_nul"))]
-    #[schema(max_length = 200)]
-    pub signer_title: String,
-    pub signed_on: NaiveDate,
-    pub effective_on: Option<NaiveDate>,
-    pub expires_on: Option<NaiveDate>,
-    pub category_id: String,
-    #[serde(default)]
-    #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
-    pub file_ids: Vec<String>,
-    #[serde(default)]
-    #[validate(length(max = 50))]
-    #[schema(max_items = 50)]
-    pub relations: Vec<Relation>,
-    #[serde(default, deserialize_with = "nfc::option")]
-    #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
-    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub slug: Option<String>,
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 500), custom(function = "no_nul"))]
-    #[schema(max_length = 500)]
-    pub note: String,
+editorial_request! {
+    create
+    /// A new document (a draft). The number is parsed, checked against the form, and unique
+    /// per issuer and year.
+    pub struct CreateDocumentRequest {
+        /// Số ký hiệu: `38/QĐ-THS1MM`, `28/2020/TT-BGDĐT`, `1234/UBND-VX`.
+        #[serde(deserialize_with = "nfc::string")]
+        #[schema(example = "38/QĐ-THS1MM")]
+        pub number: String,
+        pub form: DocumentForm,
+        /// Trích yếu.
+        #[serde(deserialize_with = "nfc::string")]
+        #[validate(length(min = 1, max = 1000), custom(function = "no_nul"))]
+        #[schema(min_length = 1, max_length = 1000)]
+        pub title: String,
+        #[serde(deserialize_with = "nfc::string")]
+        #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
+        #[schema(min_length = 1, max_length = 300)]
+        pub issuer: String,
+        #[serde(default, deserialize_with = "nfc::string")]
+        #[validate(length(max = 200), custom(function = "no_nul"))]
+        #[schema(max_length = 200)]
+        pub signer: String,
+        #[serde(default, deserialize_with = "nfc::string")]
+        #[validate(length(max = 200), custom(function = "no_nul"))]
+        #[schema(max_length = 200)]
+        pub signer_title: String,
+        pub signed_on: NaiveDate,
+        pub effective_on: Option<NaiveDate>,
+        pub expires_on: Option<NaiveDate>,
+        #[serde(default)]
+        #[validate(length(max = 20))]
+        #[schema(max_items = 20)]
+        pub file_ids: Vec<String>,
+        #[serde(default)]
+        #[validate(length(max = 50))]
+        #[schema(max_items = 50)]
+        pub relations: Vec<Relation>,
+    }
 }
 
-/// Fields to change; absent ones stay. Every field is replaced whole (`relations` too).
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateDocumentRequest {
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[schema(nullable = false)]
-    pub number: Option<String>,
-    #[serde(default, deserialize_with = "super::body::present")]
-    #[schema(nullable = false)]
-    pub form: Option<DocumentForm>,
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(min = 1, max = 1000), custom(function = "no_nul"))]
-    #[schema(nullable = false, min_length = 1, max_length = 1000)]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
-    #[schema(nullable = false, min_length = 1, max_length = 300)]
-    pub issuer: Option<String>,
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(max = 200), custom(function = "no_nul"))]
-    #[schema(nullable = false, max_length = 200)]
-    pub signer: Option<String>,
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(max = 200), custom(function = "no_nul"))]
-    #[schema(nullable = false, max_length = 200)]
-    pub signer_title: Option<String>,
-    #[serde(default, deserialize_with = "super::body::present")]
-    #[schema(nullable = false)]
-    pub signed_on: Option<NaiveDate>,
-    /// `null` clears it (in force from the signing day).
-    #[serde(default, deserialize_with = "super::body::nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub effective_on: Option<Option<NaiveDate>>,
-    /// `null` clears it (open-ended).
-    #[serde(default, deserialize_with = "super::body::nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub expires_on: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "super::body::present")]
-    #[schema(nullable = false)]
-    pub category_id: Option<String>,
-    #[serde(default, deserialize_with = "super::body::present")]
-    #[validate(length(max = 20))]
-    #[schema(nullable = false, max_items = 20)]
-    pub file_ids: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "super::body::present")]
-    #[validate(length(max = 50))]
-    #[schema(nullable = false, max_items = 50)]
-    pub relations: Option<Vec<Relation>>,
-    #[serde(default, deserialize_with = "nfc::present")]
-    #[validate(length(min = 1, max = 120), custom(function = "valid_slug"))]
-    #[schema(nullable = false, min_length = 1, max_length = 120)]
-    pub slug: Option<String>,
-    #[serde(default, deserialize_with = "nfc::string")]
-    #[validate(length(max = 500), custom(function = "no_nul"))]
-    #[schema(max_length = 500)]
-    pub note: String,
+editorial_request! {
+    update
+    /// Fields to change; absent ones stay. Every field is replaced whole (`relations` too).
+    pub struct UpdateDocumentRequest {
+        #[serde(default, deserialize_with = "nfc::present")]
+        #[schema(nullable = false)]
+        pub number: Option<String>,
+        #[serde(default, deserialize_with = "super::body::present")]
+        #[schema(nullable = false)]
+        pub form: Option<DocumentForm>,
+        #[serde(default, deserialize_with = "nfc::present")]
+        #[validate(length(min = 1, max = 1000), custom(function = "no_nul"))]
+        #[schema(nullable = false, min_length = 1, max_length = 1000)]
+        pub title: Option<String>,
+        #[serde(default, deserialize_with = "nfc::present")]
+        #[validate(length(min = 1, max = 300), custom(function = "no_nul"))]
+        #[schema(nullable = false, min_length = 1, max_length = 300)]
+        pub issuer: Option<String>,
+        #[serde(default, deserialize_with = "nfc::present")]
+        #[validate(length(max = 200), custom(function = "no_nul"))]
+        #[schema(nullable = false, max_length = 200)]
+        pub signer: Option<String>,
+        #[serde(default, deserialize_with = "nfc::present")]
+        #[validate(length(max = 200), custom(function = "no_nul"))]
+        #[schema(nullable = false, max_length = 200)]
+        pub signer_title: Option<String>,
+        #[serde(default, deserialize_with = "super::body::present")]
+        #[schema(nullable = false)]
+        pub signed_on: Option<NaiveDate>,
+        /// `null` clears it (in force from the signing day).
+        #[serde(default, deserialize_with = "super::body::nullable")]
+        #[schema(value_type = Option<NaiveDate>)]
+        pub effective_on: Option<Option<NaiveDate>>,
+        /// `null` clears it (open-ended).
+        #[serde(default, deserialize_with = "super::body::nullable")]
+        #[schema(value_type = Option<NaiveDate>)]
+        pub expires_on: Option<Option<NaiveDate>>,
+        #[serde(default, deserialize_with = "super::body::present")]
+        #[validate(length(max = 20))]
+        #[schema(nullable = false, max_items = 20)]
+        pub file_ids: Option<Vec<String>>,
+        #[serde(default, deserialize_with = "super::body::present")]
+        #[validate(length(max = 50))]
+        #[schema(nullable = false, max_items = 50)]
+        pub relations: Option<Vec<Relation>>,
+    }
 }
 
 impl editorial::CreateRequest for CreateDocumentRequest {
     type Kind = Document;
 
-    fn into_new(self) -> ApiResult<editorial::New<DocumentFields>> {
-        encoding::Fields::default()
+    fn into_new(self, check: encoding::Fields<'_>) -> ApiResult<(String, DocumentFields)> {
+        check
             .text("title", &self.title)
             .text("issuer", &self.issuer)
             .text("signer", &self.signer)
             .text("signer_title", &self.signer_title)
-            .text("note", &self.note)
             .check()?;
         let fields = DocumentFields {
             number: usual_number(&self.number)?,
@@ -190,51 +168,38 @@ impl editorial::CreateRequest for CreateDocumentRequest {
             file_ids: self.file_ids,
             relations: self.relations,
         };
-        Ok(editorial::New::of(
-            self.title,
-            self.category_id,
-            fields,
-            self.slug,
-            self.note,
-        ))
+        Ok((self.title, fields))
     }
 }
 
 impl editorial::UpdateRequest for UpdateDocumentRequest {
     type Kind = Document;
 
-    fn into_edit(self) -> ApiResult<(editorial::Edit<DocumentFields>, String)> {
-        encoding::Fields::default()
+    fn into_edit(self, check: encoding::Fields<'_>) -> ApiResult<editorial::Edit<DocumentFields>> {
+        check
             .sent("title", &self.title)
             .sent("issuer", &self.issuer)
             .sent("signer", &self.signer)
             .sent("signer_title", &self.signer_title)
-            .text("note", &self.note)
             .check()?;
         let number = self.number.as_deref().map(usual_number).transpose()?;
-        let note = self.note.clone();
-        Ok(editorial::edit(
-            note,
-            move |mut draft: Draft<DocumentFields>| {
-                let f = &mut draft.fields;
-                draft.title = self.title.unwrap_or(draft.title);
-                draft.category_id = self.category_id.unwrap_or(draft.category_id);
-                draft.slug = self.slug.unwrap_or(draft.slug);
-                f.number = number.unwrap_or(std::mem::take(&mut f.number));
-                f.form = self.form.unwrap_or(f.form);
-                f.issuer = self.issuer.unwrap_or(std::mem::take(&mut f.issuer));
-                f.signer = self.signer.unwrap_or(std::mem::take(&mut f.signer));
-                f.signer_title = self
-                    .signer_title
-                    .unwrap_or(std::mem::take(&mut f.signer_title));
-                f.signed_on = self.signed_on.unwrap_or(f.signed_on);
-                f.effective_on = self.effective_on.unwrap_or(f.effective_on);
-                f.expires_on = self.expires_on.unwrap_or(f.expires_on);
-                f.file_ids = self.file_ids.unwrap_or(std::mem::take(&mut f.file_ids));
-                f.relations = self.relations.unwrap_or(std::mem::take(&mut f.relations));
-                draft
-            },
-        ))
+        Ok(Box::new(move |mut draft: Draft<DocumentFields>| {
+            draft.title = self.title.unwrap_or(draft.title);
+            let f = &mut draft.fields;
+            f.number = number.unwrap_or(std::mem::take(&mut f.number));
+            f.form = self.form.unwrap_or(f.form);
+            f.issuer = self.issuer.unwrap_or(std::mem::take(&mut f.issuer));
+            f.signer = self.signer.unwrap_or(std::mem::take(&mut f.signer));
+            f.signer_title = self
+                .signer_title
+                .unwrap_or(std::mem::take(&mut f.signer_title));
+            f.signed_on = self.signed_on.unwrap_or(f.signed_on);
+            f.effective_on = self.effective_on.unwrap_or(f.effective_on);
+            f.expires_on = self.expires_on.unwrap_or(f.expires_on);
+            f.file_ids = self.file_ids.unwrap_or(std::mem::take(&mut f.file_ids));
+            f.relations = self.relations.unwrap_or(std::mem::take(&mut f.relations));
+            draft
+        }))
     }
 }
 
@@ -295,7 +260,7 @@ editorial_endpoint!(
     DocumentResponse,
     submit_document,
     "/documents/{id}/submit",
-    Transition::Submit,
+    Submit,
     "Submit a draft document for review."
 );
 editorial_endpoint!(
@@ -304,7 +269,7 @@ editorial_endpoint!(
     DocumentResponse,
     approve_document,
     "/documents/{id}/approve",
-    Transition::Approve,
+    Approve,
     "Approve a submitted document (never one's own)."
 );
 editorial_endpoint!(
@@ -313,7 +278,7 @@ editorial_endpoint!(
     DocumentResponse,
     request_changes_document,
     "/documents/{id}/request-changes",
-    Transition::RequestChanges,
+    RequestChanges,
     "Send a submitted document back to its author with a comment (required)."
 );
 editorial_endpoint!(
@@ -322,7 +287,7 @@ editorial_endpoint!(
     DocumentResponse,
     reject_document,
     "/documents/{id}/reject",
-    Transition::Reject,
+    Reject,
     "Reject a submitted document: back to draft, with a comment (required)."
 );
 editorial_endpoint!(
@@ -331,7 +296,7 @@ editorial_endpoint!(
     DocumentResponse,
     publish_document,
     "/documents/{id}/publish",
-    Transition::Publish,
+    Publish,
     "Publish an approved document now or at `publish_at`; it needs at least one file."
 );
 editorial_endpoint!(
@@ -340,7 +305,7 @@ editorial_endpoint!(
     DocumentResponse,
     unpublish_document,
     "/documents/{id}/unpublish",
-    Transition::Unpublish,
+    Unpublish,
     "Take a document off the public registry, or cancel its scheduled publication."
 );
 editorial_endpoint!(
@@ -349,21 +314,13 @@ editorial_endpoint!(
     DocumentResponse,
     archive_document,
     "/documents/{id}/archive",
-    Transition::Archive,
+    Archive,
     "Archive a document: documents are permanent (Điều 10.2c), never deleted."
 );
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DocumentRevisionList {
-    /// Newest first.
-    pub items: Vec<RevisionSummary>,
-    pub next_cursor: Option<String>,
-}
 
 editorial_endpoint!(
     revisions Document,
     "documents",
-    DocumentRevisionList,
     list_document_revisions,
     "/documents/{id}/revisions"
 );
@@ -433,17 +390,9 @@ editorial_endpoint!(
     "/documents/{id}/revisions/{number}/restore"
 );
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DocumentHistory {
-    /// Oldest first.
-    pub items: Vec<TransitionResponse>,
-    pub next_cursor: Option<String>,
-}
-
 editorial_endpoint!(
     history Document,
     "documents",
-    DocumentHistory,
     document_history,
     "/documents/{id}/history"
 );

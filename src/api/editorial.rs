@@ -1,8 +1,8 @@
 //! The editorial machine over HTTP, the same for every kind: the staff list, working-copy
 //! reads, workflow steps, revisions, diffs, restore and history. A kind's module declares its
-//! routes (typed, with their OpenAPI description) with `editorial_endpoint!`
-//! (`editorial_endpoint.rs`), which call these; what differs is its request and response
-//! types, named by [`Resource`].
+//! routes (typed, with their OpenAPI description) with `editorial_endpoint!` and its request
+//! types with `editorial_request!` (`editorial_endpoint.rs`), which call these; what differs
+//! is its request and response types, named by [`Resource`].
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
@@ -123,45 +123,34 @@ pub fn created<K: Resource>(item: Working<K::Fields>) -> ApiResult<HttpResponse>
     Ok(res)
 }
 
-/// A kind's create request: its checks before the database (encoding, parsing), and what it
-/// asks to write.
-pub trait CreateRequest: Validate {
-    type Kind: Resource;
-    fn into_new(self) -> ApiResult<New<Fields<Self::Kind>>>;
-}
-
-/// A new item as asked for: the draft, the slug asked for (one is made from the title
-/// otherwise) and the revision note.
-pub struct New<F> {
-    pub draft: Draft<F>,
+/// What every kind's request carries besides its own fields: the category, the slug and the
+/// revision note. `editorial_request!` adds these fields to a kind's request struct and takes
+/// them out for the machine; `C` is `String` on create and `Option<String>` (absent: kept) on
+/// update.
+pub struct Envelope<C> {
+    pub category_id: C,
     pub slug: Option<String>,
     pub note: String,
 }
 
-impl<F> New<F> {
-    /// A draft of `title` under `category_id` with the kind's `fields`.
-    pub fn of(
-        title: String,
-        category_id: String,
-        fields: F,
-        slug: Option<String>,
-        note: String,
-    ) -> Self {
-        let draft = Draft {
-            title,
-            category_id,
-            slug: String::new(),
-            fields,
-        };
-        New { draft, slug, note }
-    }
+/// A request holding the machine's fields (written by `editorial_request!`).
+pub trait HasEnvelope {
+    type Category;
+    fn take_envelope(&mut self) -> Envelope<Self::Category>;
+}
+
+/// A kind's create request: its checks before the database (encoding, parsing) and the
+/// title and fields it asks to write. `check` already holds the note; the kind adds its texts.
+pub trait CreateRequest: Validate + HasEnvelope<Category = String> {
+    type Kind: Resource;
+    fn into_new(self, check: encoding::Fields<'_>) -> ApiResult<(String, Fields<Self::Kind>)>;
 }
 
 /// A kind's update request: its checks before the database, and the edit it makes of the
-/// current draft (absent fields stay), with the revision note.
-pub trait UpdateRequest: Validate {
+/// current draft's title and fields (absent ones stay).
+pub trait UpdateRequest: Validate + HasEnvelope<Category = Option<String>> {
     type Kind: Resource;
-    fn into_edit(self) -> ApiResult<(Edit<Fields<Self::Kind>>, String)>;
+    fn into_edit(self, check: encoding::Fields<'_>) -> ApiResult<Edit<Fields<Self::Kind>>>;
 }
 
 /// The fields of a kind.
@@ -170,22 +159,28 @@ pub type Fields<K> = <K as Kind>::Fields;
 /// An edit of a draft, made in the write transaction.
 pub type Edit<F> = Box<dyn FnOnce(Draft<F>) -> Draft<F> + Send>;
 
-/// An update request's edit and its revision note.
-pub fn edit<F>(
-    note: String,
-    edit: impl FnOnce(Draft<F>) -> Draft<F> + Send + 'static,
-) -> (Edit<F>, String) {
-    (Box::new(edit), note)
+/// Validates a request and takes the machine's fields out of it.
+fn open<R: Validate + HasEnvelope>(body: &mut R) -> ApiResult<Envelope<R::Category>> {
+    body.validate()?;
+    Ok(body.take_envelope())
 }
 
 /// Writes a new working copy (a draft, revision 1): 201 at its editorial URL.
 pub async fn create<K: Resource, R: CreateRequest<Kind = K>>(
     actor: Actor,
     state: web::Data<AppState>,
-    body: R,
+    mut body: R,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
-    let New { draft, slug, note } = body.into_new()?;
+    let envelope = open(&mut body)?;
+    let (title, fields) =
+        body.into_new(encoding::Fields::default().text("note", &envelope.note))?;
+    let draft = Draft {
+        title,
+        category_id: envelope.category_id,
+        slug: String::new(),
+        fields,
+    };
+    let (slug, note) = (envelope.slug, envelope.note);
     let ctx = AuditContext::from(&actor);
     let item = state
         .db(move |conn| editorial::create::<K>(conn, &ctx, &actor.caller(), draft, slug, &note))
@@ -199,10 +194,20 @@ pub async fn update<K: Resource, R: UpdateRequest<Kind = K>>(
     state: web::Data<AppState>,
     id: String,
     if_match: IfMatch,
-    body: R,
+    mut body: R,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
-    let (edit, note) = body.into_edit()?;
+    let Envelope {
+        category_id,
+        slug,
+        note,
+    } = open(&mut body)?;
+    let kind_edit = body.into_edit(encoding::Fields::default().text("note", &note))?;
+    let edit: Edit<K::Fields> = Box::new(move |draft| {
+        let mut draft = kind_edit(draft);
+        draft.category_id = category_id.unwrap_or(draft.category_id);
+        draft.slug = slug.unwrap_or(draft.slug);
+        draft
+    });
     let ctx = AuditContext::from(&actor);
     let item = state
         .db(move |conn| {
@@ -372,13 +377,30 @@ impl From<editorial::RevisionSummary> for RevisionSummary {
     }
 }
 
+/// A page of an item's revisions, the same for every kind (a summary holds no kind's fields).
+/// Pass `next_cursor` as `?cursor=` for the next page; it is `null` on the last page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionPage {
+    /// Newest first.
+    pub items: Vec<RevisionSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// A page of an item's workflow history, the same for every kind; `next_cursor` as above.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryPage {
+    /// Oldest first.
+    pub items: Vec<TransitionResponse>,
+    pub next_cursor: Option<String>,
+}
+
 /// A page of an item's revisions, newest first.
 pub async fn revisions<K: Resource>(
     actor: Actor,
     state: web::Data<AppState>,
     id: String,
     query: PageQuery,
-) -> ApiResult<(Vec<RevisionSummary>, Option<String>)> {
+) -> ApiResult<RevisionPage> {
     let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
     let before = after
         .map(|n| n.parse::<i32>().map_err(|_| super::invalid_cursor()))
@@ -386,7 +408,8 @@ pub async fn revisions<K: Resource>(
     let page = state
         .db(move |conn| editorial::revisions::<K>(conn, &actor.caller(), &id, before, limit))
         .await?;
-    Ok(super::list_body(page))
+    let (items, next_cursor) = super::list_body(page);
+    Ok(RevisionPage { items, next_cursor })
 }
 
 /// One revision.
@@ -596,13 +619,14 @@ pub async fn history<K: Resource>(
     state: web::Data<AppState>,
     id: String,
     query: PageQuery,
-) -> ApiResult<(Vec<TransitionResponse>, Option<String>)> {
+) -> ApiResult<HistoryPage> {
     let (after, limit) = page_request(query.cursor.as_deref(), query.limit)?;
     let after = super::time_cursor(after)?;
     let page = state
         .db(move |conn| editorial::history::<K>(conn, &actor.caller(), &id, after, limit))
         .await?;
-    Ok(super::list_body(page))
+    let (items, next_cursor) = super::list_body(page);
+    Ok(HistoryPage { items, next_cursor })
 }
 
-pub(crate) use super::editorial_endpoint::editorial_endpoint;
+pub(crate) use super::editorial_endpoint::{editorial_endpoint, editorial_request};

@@ -6,8 +6,8 @@
 /// the operation (`create`, `update`, `list`, `get`, `step`, `revisions`, `revision`, `diff`, `restore`,
 /// `history`); then come the kind, its OpenAPI tag, the route's response type, the handler's
 /// name (the operation id, kind-qualified) and its path. The call site names every type the
-/// route answers with, so the spec stays typed per kind. Call sites import `get`, `post`,
-/// `patch` and `ProblemDetails`.
+/// route answers with that holds the kind's fields, so the spec stays typed per kind. Call
+/// sites import `get`, `post` and `patch` (utoipa finds the route by those names).
 macro_rules! editorial_endpoint {
     (create $kind:ident, $tag:literal, $request:ident, $response:ident, $name:ident, $path:literal, $conflict:literal, $invalid:literal, $doc:literal) => {
         #[doc = $doc]
@@ -17,10 +17,10 @@ macro_rules! editorial_endpoint {
             request_body = $request,
             responses(
                 (status = 201, description = "The draft, revision 1", body = $response, headers(("ETag" = String, description = "Send back in If-Match"), ("Location" = String, description = "The working copy's URL"))),
-                (status = 400, description = "Unreadable body, or a server-owned field was sent", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 403, description = "The role does not write", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = $conflict, body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = $invalid, body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 400, description = "Unreadable body, or a server-owned field was sent", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 403, description = "The role does not write", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = $invalid, body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[post($path)]
@@ -44,13 +44,13 @@ macro_rules! editorial_endpoint {
             request_body = $request,
             responses(
                 (status = 200, description = "The working copy", body = $response, headers(("ETag" = String, description = "The new version"))),
-                (status = 400, description = "Unreadable body, or a server-owned field was sent", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 403, description = "The caller may not edit this item", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = $conflict, body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since loaded (`precondition_failed`)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = $invalid, body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 428, description = "No `If-Match` (`precondition_required`)", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 400, description = "Unreadable body, or a server-owned field was sent", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 403, description = "The caller may not edit this item", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since loaded (`precondition_failed`)", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = $invalid, body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 428, description = "No `If-Match` (`precondition_required`)", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[patch($path)]
@@ -72,8 +72,8 @@ macro_rules! editorial_endpoint {
             params($crate::api::editorial::WorkingCopyQuery),
             responses(
                 (status = 200, description = "One page of working copies", body = $list),
-                (status = 400, description = "Bad cursor, limit or filter", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 403, description = "The role has no editorial view", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 400, description = "Bad cursor, limit or filter", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 403, description = "The role has no editorial view", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[get($path)]
@@ -97,7 +97,7 @@ macro_rules! editorial_endpoint {
             responses(
                 (status = 200, description = "The working copy", body = $response, headers(("ETag" = String, description = "Send back in If-Match"))),
                 (status = 301, description = "An old slug: `Location` names the current one"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[get($path)]
@@ -109,7 +109,7 @@ macro_rules! editorial_endpoint {
             $crate::api::editorial::get_working_copy::<$kind>(actor, state, id.into_inner()).await
         }
     };
-    (step $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $t:expr, $doc:literal) => {
+    (step $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal, $t:ident, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(
             tag = $tag,
@@ -121,12 +121,12 @@ macro_rules! editorial_endpoint {
             request_body(content = Option<$crate::api::editorial::TransitionRequest>, description = "Optional: a comment (and `publish_at` for publish)"),
             responses(
                 (status = 200, description = "The working copy after the step", body = $response, headers(("ETag" = String, description = "The new version"))),
-                (status = 403, description = "The role may not take this step on this item", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = "Not possible from the current status (`invalid_transition`)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = "`validation_failed`: a review decision without a `comment` (field code `required`), `publish_at` on another step (`only_for_publish`); or, on publish, what the kind requires (`alt_text_required` naming images in `media_ids`; a document's `file_required`)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 403, description = "The role may not take this step on this item", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible from the current status (`invalid_transition`)", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since loaded", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = "`validation_failed`: a review decision without a `comment` (field code `required`), `publish_at` on another step (`only_for_publish`); or, on publish, what the kind requires (`alt_text_required` naming images in `media_ids`; a document's `file_required`)", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 428, description = "No `If-Match`", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[post($path)]
@@ -137,19 +137,19 @@ macro_rules! editorial_endpoint {
             if_match: $crate::api::IfMatch,
             body: $crate::api::body::OptionalJsonBody<$crate::api::editorial::TransitionRequest>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::editorial::step::<$kind>(actor, state, id.into_inner(), if_match, body, $t).await
+            $crate::api::editorial::step::<$kind>(actor, state, id.into_inner(), if_match, body, $crate::domain::workflow::Transition::$t).await
         }
     };
-    (revisions $kind:ident, $tag:literal, $list:ident, $name:ident, $path:literal) => {
+    (revisions $kind:ident, $tag:literal, $name:ident, $path:literal) => {
         /// The item's saved revisions, newest first, a page at a time (without their content).
         #[utoipa::path(
             tag = $tag,
             security(("bearer" = [])),
             params(("id" = String, Path, description = "Item id"), $crate::api::editorial::PageQuery),
             responses(
-                (status = 200, description = "One page of revisions", body = $list),
-                (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 200, description = "One page of revisions", body = $crate::api::editorial::RevisionPage),
+                (status = 400, description = "Bad cursor or limit", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[get($path)]
@@ -158,15 +158,10 @@ macro_rules! editorial_endpoint {
             state: actix_web::web::Data<$crate::state::AppState>,
             id: actix_web::web::Path<String>,
             query: actix_web::web::Query<$crate::api::editorial::PageQuery>,
-        ) -> $crate::error::ApiResult<actix_web::web::Json<$list>> {
-            let (items, next_cursor) = $crate::api::editorial::revisions::<$kind>(
-                actor,
-                state,
-                id.into_inner(),
-                query.into_inner(),
-            )
-            .await?;
-            Ok(actix_web::web::Json($list { items, next_cursor }))
+        ) -> $crate::error::ApiResult<actix_web::web::Json<$crate::api::editorial::RevisionPage>> {
+            $crate::api::editorial::revisions::<$kind>(actor, state, id.into_inner(), query.into_inner())
+                .await
+                .map(actix_web::web::Json)
         }
     };
     (revision $kind:ident, $tag:literal, $response:ident, $name:ident, $path:literal) => {
@@ -177,7 +172,7 @@ macro_rules! editorial_endpoint {
             params(("id" = String, Path, description = "Item id"), ("number" = i32, Path, description = "Revision number")),
             responses(
                 (status = 200, description = "The revision", body = $response),
-                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item or revision", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[get($path)]
@@ -199,8 +194,8 @@ macro_rules! editorial_endpoint {
             params(("id" = String, Path, description = "Item id"), $crate::api::editorial::DiffQuery),
             responses(
                 (status = 200, description = "The differences", body = $response),
-                (status = 400, description = "`from` or `to` missing or not a number", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 400, description = "`from` or `to` missing or not a number", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item or revision", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[get($path)]
@@ -233,12 +228,12 @@ macro_rules! editorial_endpoint {
             ),
             responses(
                 (status = 200, description = "The working copy with a new revision", body = $response, headers(("ETag" = String, description = "The new version"))),
-                (status = 403, description = "The caller may not edit this item", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item or revision", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 409, description = "What the restored content refers to is taken or gone (`slug_taken`, `document_number_taken`, …)", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since loaded", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 422, description = "The restored content no longer passes the kind's checks", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 428, description = "No `If-Match`", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 403, description = "The caller may not edit this item", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item or revision", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = "What the restored content refers to is taken or gone (`slug_taken`, `document_number_taken`, …)", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since loaded", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 422, description = "The restored content no longer passes the kind's checks", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 428, description = "No `If-Match`", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[post($path)]
@@ -252,7 +247,7 @@ macro_rules! editorial_endpoint {
             $crate::api::editorial::restore::<$kind>(actor, state, id, number, if_match).await
         }
     };
-    (history $kind:ident, $tag:literal, $list:ident, $name:ident, $path:literal) => {
+    (history $kind:ident, $tag:literal, $name:ident, $path:literal) => {
         /// The workflow history: every step, who took it, when, and why (review comments
         /// included), oldest first, a page at a time.
         #[utoipa::path(
@@ -260,9 +255,9 @@ macro_rules! editorial_endpoint {
             security(("bearer" = [])),
             params(("id" = String, Path, description = "Item id"), $crate::api::editorial::PageQuery),
             responses(
-                (status = 200, description = "One page of steps", body = $list),
-                (status = 400, description = "Bad cursor or limit", body = ProblemDetails, content_type = "application/problem+json"),
-                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDetails, content_type = "application/problem+json"),
+                (status = 200, description = "One page of steps", body = $crate::api::editorial::HistoryPage),
+                (status = 400, description = "Bad cursor or limit", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
             )
         )]
         #[get($path)]
@@ -271,16 +266,84 @@ macro_rules! editorial_endpoint {
             state: actix_web::web::Data<$crate::state::AppState>,
             id: actix_web::web::Path<String>,
             query: actix_web::web::Query<$crate::api::editorial::PageQuery>,
-        ) -> $crate::error::ApiResult<actix_web::web::Json<$list>> {
-            let (items, next_cursor) = $crate::api::editorial::history::<$kind>(
-                actor,
-                state,
-                id.into_inner(),
-                query.into_inner(),
-            )
-            .await?;
-            Ok(actix_web::web::Json($list { items, next_cursor }))
+        ) -> $crate::error::ApiResult<actix_web::web::Json<$crate::api::editorial::HistoryPage>> {
+            $crate::api::editorial::history::<$kind>(actor, state, id.into_inner(), query.into_inner())
+                .await
+                .map(actix_web::web::Json)
         }
     };
 }
 pub(crate) use editorial_endpoint;
+
+/// A kind's create or update request: the struct as the kind writes it (its title and own
+/// fields, each ending in a comma), with the machine's fields added at the end: `category_id`,
+/// `slug` and the revision `note`, validated and described the same for every kind, and
+/// handed to the machine by `HasEnvelope`. `create` makes `category_id` required and `slug`
+/// optional; `update` makes every added field optional (absent: kept).
+macro_rules! editorial_request {
+    (create $(#[$attr:meta])* pub struct $name:ident { $($fields:tt)* }) => {
+        $(#[$attr])*
+        #[derive(Debug, serde::Deserialize, validator::Validate, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($fields)*
+            /// The category it is filed under: one of this kind's.
+            pub category_id: String,
+            /// Defaults to the title folded to ASCII, numbered if taken.
+            #[serde(default, deserialize_with = "crate::domain::text::nfc::option")]
+            #[validate(length(min = 1, max = 120), custom(function = "crate::domain::text::valid_slug"))]
+            #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+            pub slug: Option<String>,
+            /// A note for the revision history.
+            #[serde(default, deserialize_with = "crate::domain::text::nfc::string")]
+            #[validate(length(max = 500), custom(function = "crate::domain::text::no_nul"))]
+            #[schema(max_length = 500)]
+            pub note: String,
+        }
+
+        impl $crate::api::editorial::HasEnvelope for $name {
+            type Category = String;
+            fn take_envelope(&mut self) -> $crate::api::editorial::Envelope<String> {
+                $crate::api::editorial::Envelope {
+                    category_id: std::mem::take(&mut self.category_id),
+                    slug: self.slug.take(),
+                    note: std::mem::take(&mut self.note),
+                }
+            }
+        }
+    };
+    (update $(#[$attr:meta])* pub struct $name:ident { $($fields:tt)* }) => {
+        $(#[$attr])*
+        #[derive(Debug, serde::Deserialize, validator::Validate, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($fields)*
+            /// Moves the item to another category of this kind.
+            #[serde(default, deserialize_with = "crate::api::body::present")]
+            #[schema(nullable = false)]
+            pub category_id: Option<String>,
+            /// A new slug; the old one answers 301 from then on.
+            #[serde(default, deserialize_with = "crate::domain::text::nfc::present")]
+            #[validate(length(min = 1, max = 120), custom(function = "crate::domain::text::valid_slug"))]
+            #[schema(nullable = false, min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+            pub slug: Option<String>,
+            /// A note for the revision history.
+            #[serde(default, deserialize_with = "crate::domain::text::nfc::string")]
+            #[validate(length(max = 500), custom(function = "crate::domain::text::no_nul"))]
+            #[schema(max_length = 500)]
+            pub note: String,
+        }
+
+        impl $crate::api::editorial::HasEnvelope for $name {
+            type Category = Option<String>;
+            fn take_envelope(&mut self) -> $crate::api::editorial::Envelope<Option<String>> {
+                $crate::api::editorial::Envelope {
+                    category_id: self.category_id.take(),
+                    slug: self.slug.take(),
+                    note: std::mem::take(&mut self.note),
+                }
+            }
+        }
+    };
+}
+pub(crate) use editorial_request;
