@@ -14,7 +14,8 @@ use crate::db::content::{PublicCard, PublicItem};
 use crate::domain::documents::{DocumentForm, RelationKind, Validity, vietnam_day};
 use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::services::documents::{self, Document, DocumentFields};
-use crate::services::editorial::{public_fields, read_fields};
+use crate::services::editorial::read_fields;
+use crate::services::projection::public_fields;
 use crate::services::{Lookup, public};
 use crate::state::AppState;
 

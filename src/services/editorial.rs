@@ -14,17 +14,13 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use super::content::{self, PublicChange, Write, require_version};
-use super::{AuditContext, Lookup, Page, media, page_key};
+use super::{AuditContext, Lookup, Page, media, page_key, projection};
 use crate::auth::roles::{self, Caller, ItemRef, Scope};
-use crate::db::content::{
-    ContentItem, ContentRevision, ContentSlug, ContentTransition, PublicItem,
-};
-use crate::db::schema::{
-    categories, content_items, content_revisions, content_slugs, public_items, users,
-};
+use crate::db::content::{ContentItem, ContentRevision, ContentSlug, ContentTransition};
+use crate::db::schema::{categories, content_items, content_revisions, content_slugs};
 use crate::db::{DbConnection, new_id, now};
 use crate::domain::category::{CategoryKind, ContentKind};
-use crate::domain::search::{self, Part};
+use crate::domain::search::Part;
 use crate::domain::text::slugify;
 use crate::domain::workflow::{self, Status, Transition};
 use crate::error::{ApiError, ApiResult, Text, is_unique_violation, unique_as};
@@ -688,12 +684,12 @@ fn apply_transition<K: Kind>(
             row.published_revision = Some(row.revision);
             row.first_published_at = row.first_published_at.or(Some(at));
             public_change = Some((change, row.revision));
-            publish::<K>(conn, &item)?;
+            projection::publish::<K>(conn, &item)?;
         }
         (Transition::Unpublish | Transition::Archive, _) => {
             row.publish_at = None;
             if let Some(withdrawn) = row.published_revision.take() {
-                withdraw::<K>(conn, &row.id)?;
+                projection::withdraw::<K>(conn, &row.id)?;
                 let change = if t == Transition::Archive {
                     PublicChange::Archived
                 } else {
@@ -725,114 +721,6 @@ fn apply_transition<K: Kind>(
         },
     )?;
     Ok(item)
-}
-
-/// Splits the kind's fields into what lists show (`card`) and the rest (`detail`).
-fn split_fields<F: Serialize>(fields: &F, listed: &[&str]) -> ApiResult<(String, String)> {
-    let Value::Object(all) = serde_json::to_value(fields).map_err(ApiError::internal)? else {
-        return Err(ApiError::internal("a kind's fields are not a JSON object"));
-    };
-    let (card, detail): (Map<String, Value>, Map<String, Value>) = all
-        .into_iter()
-        .partition(|(k, _)| listed.contains(&k.as_str()));
-    Ok((
-        Value::Object(card).to_string(),
-        Value::Object(detail).to_string(),
-    ))
-}
-
-/// What search reads of a public item: its title, then what the kind says search covers.
-fn search_parts_of<'a, K: Kind>(title: &'a str, fields: &'a K::Fields) -> Vec<Part<'a>> {
-    let mut parts = vec![Part::Text(title)];
-    parts.extend(K::search_parts(fields));
-    parts
-}
-
-/// The search index text of a public item.
-fn index_of<K: Kind>(category_id: &str, title: &str, fields: &K::Fields) -> String {
-    search::index_text(
-        K::KIND.as_str(),
-        category_id,
-        &search_parts_of::<K>(title, fields),
-    )
-}
-
-/// The fields of a public item, from its card and detail.
-pub fn public_fields<F: DeserializeOwned>(card: &str, detail: &str) -> ApiResult<F> {
-    let mut all: Map<String, Value> = read_fields(card)?;
-    all.extend(read_fields::<Map<String, Value>>(detail)?);
-    serde_json::from_value(Value::Object(all)).map_err(ApiError::internal)
-}
-
-/// The passage of a public item that matched a search.
-pub fn snippet<K: Kind>(
-    title: &str,
-    card: &str,
-    detail: &str,
-    terms: &[String],
-) -> ApiResult<String> {
-    let fields: K::Fields = public_fields(card, detail)?;
-    let parts = search_parts_of::<K>(title, &fields);
-    Ok(search::snippet(search::readable(&parts), terms))
-}
-
-/// Rebuilds the search words and the kind's own indexes of a public item (after the search
-/// rules changed).
-pub fn reindex<K: Kind>(conn: &mut DbConnection, item: &PublicItem) -> ApiResult<()> {
-    let fields: K::Fields = public_fields(&item.card, &item.detail)?;
-    K::project(conn, &item.item_id, Some((&fields, item.published_at)))?;
-    diesel::update(public_items::table.find(&item.item_id))
-        .set((
-            public_items::search_text.eq(index_of::<K>(&item.category_id, &item.title, &fields)),
-            public_items::search_title.eq(search::words_text(&item.title)),
-            public_items::search_version.eq(search::INDEX_VERSION),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Puts the item's current revision on the public site (replacing any earlier one).
-fn publish<K: Kind>(conn: &mut DbConnection, item: &Working<K::Fields>) -> ApiResult<()> {
-    let row = &item.row;
-    let author_name: String = users::table
-        .find(&row.author_id)
-        .select(users::display_name)
-        .first(conn)?;
-    let first = row.first_published_at.unwrap_or(row.updated_at);
-    withdraw::<K>(conn, &row.id)?;
-    let (card, detail) = split_fields(&item.fields, K::LISTED)?;
-    diesel::insert_into(public_items::table)
-        .values(PublicItem {
-            item_id: row.id.clone(),
-            kind: row.kind.clone(),
-            slug: row.slug.clone(),
-            category_id: row.category_id.clone(),
-            published_at: first,
-            updated_at: row.updated_at,
-            revision: row.revision,
-            author_name,
-            title: row.title.clone(),
-            summary: K::summary(&item.fields).to_owned(),
-            search_title: search::words_text(&row.title),
-            search_version: search::INDEX_VERSION,
-            card,
-            detail,
-            search_text: index_of::<K>(&row.category_id, &row.title, &item.fields),
-        })
-        .execute(conn)?;
-    K::project(conn, &row.id, Some((&item.fields, first)))?;
-    media::record_uses(conn, &row.kind, &row.id, true, &K::media(&item.fields))?;
-    // From now on the public knows this slug: should it change, it redirects.
-    diesel::update(content_slugs::table.find((&row.kind, &row.slug)))
-        .set(content_slugs::public.eq(true))
-        .execute(conn)?;
-    Ok(())
-}
-
-fn withdraw<K: Kind>(conn: &mut DbConnection, item_id: &str) -> ApiResult<()> {
-    K::project(conn, item_id, None)?;
-    diesel::delete(public_items::table.find(item_id)).execute(conn)?;
-    media::record_uses(conn, name::<K>(), item_id, true, &[])
 }
 
 /// Publishes every scheduled item of the kind whose time has come; returns how many. Safe to

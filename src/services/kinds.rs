@@ -4,6 +4,7 @@
 use super::articles::Article;
 use super::documents::Document;
 use super::editorial::{self, Kind};
+use super::projection;
 use crate::db::DbConnection;
 use crate::db::content::PublicItem;
 use crate::domain::category::ContentKind;
@@ -23,8 +24,8 @@ fn entry<K: Kind>() -> Registered {
     Registered {
         kind: K::KIND,
         publish_due: editorial::publish_due::<K>,
-        snippet: editorial::snippet::<K>,
-        reindex: editorial::reindex::<K>,
+        snippet: projection::snippet::<K>,
+        reindex: projection::reindex::<K>,
     }
 }
 
