@@ -282,50 +282,38 @@ pub(crate) use editorial_endpoint;
 /// optional; `update` makes every added field optional (absent: kept).
 macro_rules! editorial_request {
     (create $(#[$attr:meta])* pub struct $name:ident { $($fields:tt)* }) => {
-        $(#[$attr])*
-        #[derive(Debug, serde::Deserialize, validator::Validate, utoipa::ToSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name {
-            $($fields)*
+        $crate::api::editorial_endpoint::editorial_request!(@request $(#[$attr])* $name { $($fields)* }
             /// The category it is filed under: one of this kind's.
-            pub category_id: String,
+            category_id: String = std::mem::take,
             /// Defaults to the title folded to ASCII, numbered if taken.
             #[serde(default, deserialize_with = "crate::domain::text::nfc::option")]
-            #[validate(length(min = 1, max = 120), custom(function = "crate::domain::text::valid_slug"))]
             #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-            pub slug: Option<String>,
-            /// A note for the revision history.
-            #[serde(default, deserialize_with = "crate::domain::text::nfc::string")]
-            #[validate(length(max = 500), custom(function = "crate::domain::text::no_nul"))]
-            #[schema(max_length = 500)]
-            pub note: String,
-        }
-
-        impl $crate::api::editorial::HasEnvelope for $name {
-            type Category = String;
-            fn take_envelope(&mut self) -> $crate::api::editorial::Envelope<String> {
-                $crate::api::editorial::Envelope {
-                    category_id: std::mem::take(&mut self.category_id),
-                    slug: self.slug.take(),
-                    note: std::mem::take(&mut self.note),
-                }
-            }
-        }
+        );
     };
     (update $(#[$attr:meta])* pub struct $name:ident { $($fields:tt)* }) => {
-        $(#[$attr])*
-        #[derive(Debug, serde::Deserialize, validator::Validate, utoipa::ToSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name {
-            $($fields)*
+        $crate::api::editorial_endpoint::editorial_request!(@request $(#[$attr])* $name { $($fields)* }
             /// Moves the item to another category of this kind.
             #[serde(default, deserialize_with = "crate::api::body::present")]
             #[schema(nullable = false)]
-            pub category_id: Option<String>,
+            category_id: Option<String> = Option::take,
             /// A new slug; the old one answers 301 from then on.
             #[serde(default, deserialize_with = "crate::domain::text::nfc::present")]
-            #[validate(length(min = 1, max = 120), custom(function = "crate::domain::text::valid_slug"))]
             #[schema(nullable = false, min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+        );
+    };
+    (@request $(#[$attr:meta])* $name:ident { $($fields:tt)* }
+        $(#[$category_attr:meta])* category_id: $category:ty = $take:path,
+        $(#[$slug_attr:meta])*
+    ) => {
+        $(#[$attr])*
+        #[derive(Debug, serde::Deserialize, validator::Validate, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($fields)*
+            $(#[$category_attr])*
+            pub category_id: $category,
+            $(#[$slug_attr])*
+            #[validate(length(min = 1, max = 120), custom(function = "crate::domain::text::valid_slug"))]
             pub slug: Option<String>,
             /// A note for the revision history.
             #[serde(default, deserialize_with = "crate::domain::text::nfc::string")]
@@ -335,10 +323,10 @@ macro_rules! editorial_request {
         }
 
         impl $crate::api::editorial::HasEnvelope for $name {
-            type Category = Option<String>;
-            fn take_envelope(&mut self) -> $crate::api::editorial::Envelope<Option<String>> {
+            type Category = $category;
+            fn take_envelope(&mut self) -> $crate::api::editorial::Envelope<$category> {
                 $crate::api::editorial::Envelope {
-                    category_id: self.category_id.take(),
+                    category_id: $take(&mut self.category_id),
                     slug: self.slug.take(),
                     note: std::mem::take(&mut self.note),
                 }
