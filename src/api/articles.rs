@@ -21,7 +21,6 @@ use crate::services::encoding;
 
 impl Resource for Article {
     type Response = ArticleResponse;
-    const PATH: &'static str = "articles";
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {

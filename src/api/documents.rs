@@ -19,7 +19,6 @@ use crate::services::encoding;
 
 impl Resource for Document {
     type Response = DocumentResponse;
-    const PATH: &'static str = "documents";
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {

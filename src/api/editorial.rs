@@ -27,7 +27,7 @@ pub trait Resource: Kind {
     /// The working copy as editors see it.
     type Response: Serialize + From<Working<Self::Fields>>;
     /// The path segment of its resources (`articles`).
-    const PATH: &'static str;
+    const PATH: &'static str = Self::KIND.path();
 }
 
 /// What every working copy shows, whatever its kind; a kind's response adds its fields.

@@ -18,16 +18,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(search);
 }
 
-/// The kinds the public can read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PublicKind {
-    /// News and posts (`/api/v1/articles/{slug}`).
-    Article,
-    /// Legal and administrative documents (`/api/v1/documents/{slug}`).
-    Document,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
@@ -35,7 +25,7 @@ pub struct SearchQuery {
     /// must match as a whole word; codes and numbers are found by their parts (`38/QĐ`).
     pub q: String,
     /// Only this kind; every public kind when left out.
-    pub kind: Option<PublicKind>,
+    pub kind: Option<ContentKind>,
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -45,7 +35,7 @@ pub struct SearchQuery {
 /// One hit: what it is, where to read it, and the passage that matched.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResult {
-    pub kind: PublicKind,
+    pub kind: ContentKind,
     pub id: String,
     pub slug: String,
     pub title: String,
@@ -57,34 +47,10 @@ pub struct SearchResult {
     pub snippet: String,
 }
 
-impl PublicKind {
-    fn content_kind(self) -> ContentKind {
-        match self {
-            Self::Article => ContentKind::Article,
-            Self::Document => ContentKind::Document,
-        }
-    }
-
-    fn of(kind: ContentKind) -> Self {
-        match kind {
-            ContentKind::Article => Self::Article,
-            ContentKind::Document => Self::Document,
-        }
-    }
-
-    /// Where the public reads items of the kind.
-    fn path(self) -> &'static str {
-        match self {
-            Self::Article => "articles",
-            Self::Document => "documents",
-        }
-    }
-}
-
 impl From<SearchHit> for SearchResult {
     fn from(hit: SearchHit) -> Self {
         let a = hit.item;
-        let kind = PublicKind::of(ContentKind::parse(&a.kind).unwrap_or(ContentKind::Article));
+        let kind = ContentKind::parse(&a.kind).unwrap_or(ContentKind::Article);
         SearchResult {
             kind,
             url: format!("/api/v1/{}/{}", kind.path(), a.slug),
@@ -133,7 +99,7 @@ pub async fn search(
         .acquire()
         .await
         .map_err(ApiError::internal)?;
-    let kind = query.kind.map(|k| k.content_kind().as_str());
+    let kind = query.kind.map(ContentKind::as_str);
     let page = state
         .db(move |conn| {
             let scope = SearchScope {

@@ -80,11 +80,12 @@ pub const MAX_LIMITED_YEARS: i32 = 5;
 
 /// The content kinds, each a resource of its own, and the categories each may be filed under:
 /// an item goes only in a category of its own kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum ContentKind {
-    /// News and posts: news, activities, policies, announcements.
+    /// News and posts: news, activities, policies, announcements (`/api/v1/articles`).
     Article,
-    /// Legal and administrative documents (văn bản).
+    /// Legal and administrative documents, văn bản (`/api/v1/documents`).
     Document,
 }
 
@@ -97,6 +98,15 @@ impl ContentKind {
         match self {
             Self::Article => "article",
             Self::Document => "document",
+        }
+    }
+
+    /// The path segment of its resources: `/api/v1/{path}/{slug}` for the public,
+    /// `/api/v1/editorial/{path}` for staff.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Self::Article => "articles",
+            Self::Document => "documents",
         }
     }
 
