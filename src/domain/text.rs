@@ -63,9 +63,8 @@ pub fn valid_slug(s: &str) -> Result<(), ValidationError> {
     if ok {
         Ok(())
     } else {
-        let mut e = ValidationError::new("slug");
-        e.message = Some("lowercase letters, digits and single hyphens (a-z, 0-9, -)".into());
-        Err(e)
+        // The message, in both languages, is the API's (`error::validation_message`).
+        Err(ValidationError::new("slug"))
     }
 }
 
