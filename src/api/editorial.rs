@@ -26,8 +26,6 @@ use crate::state::AppState;
 pub trait Resource: Kind {
     /// The working copy as editors see it.
     type Response: Serialize + From<Working<Self::Fields>>;
-    /// The path segment of its resources (`articles`).
-    const PATH: &'static str = Self::KIND.path();
 }
 
 /// What every working copy shows, whatever its kind; a kind's response adds its fields.
@@ -114,7 +112,7 @@ pub fn with_etag<K: Resource>(status: StatusCode, item: Working<K::Fields>) -> H
 
 /// A new working copy: 201 at its editorial URL.
 pub fn created<K: Resource>(item: Working<K::Fields>) -> ApiResult<HttpResponse> {
-    let location = format!("/api/v1/editorial/{}/{}", K::PATH, item.row.id);
+    let location = format!("/api/v1/editorial/{}/{}", K::KIND.path(), item.row.id);
     let mut res = with_etag::<K>(StatusCode::CREATED, item);
     res.headers_mut().insert(
         header::LOCATION,
@@ -278,7 +276,7 @@ pub async fn get_working_copy<K: Resource>(
         Lookup::Moved(slug) => HttpResponse::MovedPermanently()
             .insert_header((
                 header::LOCATION,
-                format!("/api/v1/editorial/{}/{slug}", K::PATH),
+                format!("/api/v1/editorial/{}/{slug}", K::KIND.path()),
             ))
             .finish(),
     })
