@@ -735,6 +735,10 @@ fn validation_message(e: &validator::ValidationError) -> Text {
             "Not a valid e-mail address.",
         ),
         "url" => Text::new("Địa chỉ URL không hợp lệ.", "Not a valid URL."),
+        "web_url" => Text::new(
+            "Phải là một địa chỉ http:// hoặc https:// đầy đủ.",
+            "Must be a full http:// or https:// address.",
+        ),
         "slug" => Text::new(
             "Chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối đơn (a-z, 0-9, -).",
             "Lowercase letters, digits and single hyphens only (a-z, 0-9, -).",

@@ -1,6 +1,6 @@
 //! The editorial machine, once for every kind: the workflow, the permission table, what the
 //! public sees, `If-Match`, revisions, scheduling, the change feed and the staff list's rules
-//! run over articles and documents from this one suite (`for_every_kind!` at the end makes a
+//! run over articles, documents and procedure guides from this one suite (`for_every_kind!` at the end makes a
 //! test of each per kind). A new kind adds a `Kind` here and is held to all of it.
 
 use reqwest::Method;
@@ -76,6 +76,29 @@ pub const DOCUMENTS: Kind = Kind {
         "validity=in_force",
         "signed_from=2025-01-01&signed_to=2025-12-31",
     ],
+};
+
+pub const PROCEDURES: Kind = Kind {
+    path: "procedures",
+    noun: "procedure",
+    category_kind: "procedures",
+    text_field: "applicants",
+    revision_number: "number",
+    foreign_categories: &["news", "legal_documents"],
+    body: |b, title, _| {
+        json!({
+            "title": title,
+            "field": "Giáo dục tiểu học",
+            "applicants": "Cha mẹ học sinh",
+            "steps": [{"title": "Nộp hồ sơ", "text": "Tại văn phòng nhà trường."}],
+            "papers": [{"name": "Đơn đề nghị", "copy": "original", "form_media_id": b.file}],
+            "processing_days": 3,
+            "submission": [{"method": "in_person", "place": "Văn phòng nhà trường"}],
+            "unit": "Trường PTDTBT Tiểu học Mường Mươn",
+            "category_id": b.category,
+        })
+    },
+    public_filters: &["field=giao-duc-tieu-hoc", "field=Giáo dục tiểu học"],
 };
 
 /// A school with a board for one kind: a category of the kind, a board member reviewing it,
@@ -1122,6 +1145,12 @@ macro_rules! for_every_kind {
             $(#[tokio::test]
             async fn $scenario() {
                 super::$scenario(&super::DOCUMENTS).await
+            })*
+        }
+        mod procedures {
+            $(#[tokio::test]
+            async fn $scenario() {
+                super::$scenario(&super::PROCEDURES).await
             })*
         }
     };

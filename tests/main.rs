@@ -16,6 +16,7 @@ mod media;
 mod media_memory;
 mod migrations;
 mod openapi;
+mod procedures;
 mod project;
 mod quickstart;
 mod search;

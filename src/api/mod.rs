@@ -13,8 +13,10 @@ mod editorial_endpoint;
 pub mod health;
 pub mod media;
 pub mod middleware;
+pub mod procedures;
 pub mod public_articles;
 pub mod public_documents;
+pub mod public_procedures;
 pub mod search;
 pub mod text;
 pub mod users;
@@ -49,6 +51,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(articles::configure)
         .configure(public_documents::configure)
         .configure(documents::configure)
+        .configure(public_procedures::configure)
+        .configure(procedures::configure)
         .configure(media::configure);
 }
 

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::services::documents::{self, Document, DocumentFields};
 use crate::services::editorial::read_fields;
 use crate::services::projection::public_fields;
-use crate::services::{Lookup, public};
+use crate::services::{Lookup, procedures, public};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -63,6 +63,18 @@ pub struct PublicDocumentFile {
     pub url: String,
 }
 
+impl PublicDocumentFile {
+    pub fn of(f: &documents::File) -> Self {
+        PublicDocumentFile {
+            url: format!("/api/v1/media/{}/file", f.id),
+            id: f.id.clone(),
+            name: f.name.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size,
+        }
+    }
+}
+
 /// Which way a relation reads from this document.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +108,16 @@ pub struct PublicDocumentResponse {
     pub signer_title: String,
     pub files: Vec<PublicDocumentFile>,
     pub relations: Vec<PublicDocumentRelation>,
+    /// The published procedure guides that name this document in their legal basis.
+    pub procedures: Vec<PublicBasedProcedure>,
+}
+
+/// A published procedure guide based on a document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicBasedProcedure {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -163,14 +185,8 @@ fn public_document(
 ) -> ApiResult<PublicDocumentResponse> {
     let fields: DocumentFields = public_fields(&item.card, &item.detail)?;
     let files = documents::files(conn, &fields.file_ids)?
-        .into_iter()
-        .map(|f| PublicDocumentFile {
-            url: format!("/api/v1/media/{}/file", f.id),
-            id: f.id,
-            name: f.name,
-            content_type: f.content_type,
-            size: f.size,
-        })
+        .iter()
+        .map(PublicDocumentFile::of)
         .collect();
     let outgoing: Vec<(RelationKind, String)> = fields
         .relations
@@ -212,7 +228,16 @@ fn public_document(
         })
     })
     .collect();
+    let procedures = procedures::based_on(conn, &item.item_id)?
+        .into_iter()
+        .map(|p| PublicBasedProcedure {
+            id: p.id,
+            slug: p.slug,
+            title: p.title,
+        })
+        .collect();
     Ok(PublicDocumentResponse {
+        procedures,
         summary: summary_of(item.into_card(), &incoming_rows, today)?,
         signer: fields.signer,
         signer_title: fields.signer_title,

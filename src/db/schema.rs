@@ -258,6 +258,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_relations,
     public_documents,
     public_document_relations,
+    public_procedures,
+    public_procedure_bases,
     content_transitions,
     change_feed,
     media,
@@ -303,3 +305,21 @@ diesel::table! {
 }
 
 diesel::joinable!(public_documents -> public_items (item_id));
+
+diesel::table! {
+    public_procedures (item_id) {
+        item_id -> Text,
+        field -> Text,
+        field_key -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    public_procedure_bases (procedure_id, document_id) {
+        procedure_id -> Text,
+        document_id -> Text,
+    }
+}
+
+diesel::joinable!(public_procedures -> public_items (item_id));

@@ -87,17 +87,24 @@ pub enum ContentKind {
     Article,
     /// Legal and administrative documents, văn bản (`/api/v1/documents`).
     Document,
+    /// Administrative procedure guides, thủ tục hành chính (`/api/v1/procedures`).
+    Procedure,
 }
 
 impl ContentKind {
     /// Every kind, for what runs over all of them (the scheduler, the search index).
-    pub const ALL: [ContentKind; 2] = [ContentKind::Article, ContentKind::Document];
+    pub const ALL: [ContentKind; 3] = [
+        ContentKind::Article,
+        ContentKind::Document,
+        ContentKind::Procedure,
+    ];
 
     /// The kind's name: the `kind` of its rows, its audit entries, its change-feed entries.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Article => "article",
             Self::Document => "document",
+            Self::Procedure => "procedure",
         }
     }
 
@@ -107,6 +114,7 @@ impl ContentKind {
         match self {
             Self::Article => "articles",
             Self::Document => "documents",
+            Self::Procedure => "procedures",
         }
     }
 
@@ -115,6 +123,7 @@ impl ContentKind {
         match self {
             Self::Article => ("bài viết", "articles"),
             Self::Document => ("văn bản", "documents"),
+            Self::Procedure => ("thủ tục hành chính", "procedure guides"),
         }
     }
 
@@ -131,6 +140,7 @@ impl ContentKind {
                 CategoryKind::Ads,
             ],
             Self::Document => &[CategoryKind::LegalDocuments],
+            Self::Procedure => &[CategoryKind::Procedures, CategoryKind::PublicServices],
         }
     }
 

@@ -52,6 +52,16 @@ pub fn no_nul(s: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// `validator` check for links the public follows: an absolute `http` or `https` URL with a
+/// host (no `javascript:`, `file:` or relative links).
+pub fn web_url(s: &str) -> Result<(), ValidationError> {
+    match url::Url::parse(s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
+        // The message, in both languages, is the API's (`error::validation_message`).
+        _ => Err(ValidationError::new("web_url")),
+    }
+}
+
 /// `validator` check for slugs: lowercase ASCII letters, digits and single hyphens.
 pub fn valid_slug(s: &str) -> Result<(), ValidationError> {
     let ok = !s.is_empty()
@@ -107,6 +117,27 @@ mod tests {
         let cleaned = clean(decomposed);
         assert_eq!(cleaned, "Tiếng Việt");
         assert_eq!(cleaned.chars().count(), 10);
+    }
+
+    #[test]
+    fn web_urls_are_http_or_https_with_a_host() {
+        for good in [
+            "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html",
+            "http://muongcha.dienbien.gov.vn",
+        ] {
+            assert!(web_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "dichvucong.gov.vn",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://x.vn",
+            "https://",
+            "/relative",
+        ] {
+            assert!(web_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

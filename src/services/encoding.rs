@@ -25,12 +25,18 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A list of texts, named `name[i]` in the answer.
-    pub fn list(mut self, name: &str, items: &'a [String]) -> Self {
-        for (i, item) in items.iter().enumerate() {
-            self.0.push((Cow::Owned(format!("{name}[{i}]")), item));
-        }
+    /// A text whose name is made up (`steps[2].title`).
+    pub fn named(mut self, name: String, value: &'a str) -> Self {
+        self.0.push((Cow::Owned(name), value));
         self
+    }
+
+    /// A list of texts, named `name[i]` in the answer.
+    pub fn list(self, name: &str, items: &'a [String]) -> Self {
+        items
+            .iter()
+            .enumerate()
+            .fold(self, |f, (i, item)| f.named(format!("{name}[{i}]"), item))
     }
 
     /// Refuses text pasted from a legacy 8-bit Vietnamese font (Điều 6.5): 422

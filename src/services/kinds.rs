@@ -4,6 +4,7 @@
 use super::articles::Article;
 use super::documents::Document;
 use super::editorial::{self, Kind};
+use super::procedures::Procedure;
 use super::projection;
 use crate::db::DbConnection;
 use crate::db::content::PublicItem;
@@ -29,8 +30,12 @@ fn entry<K: Kind>() -> Registered {
     }
 }
 
-pub fn all() -> [Registered; 2] {
-    [entry::<Article>(), entry::<Document>()]
+pub fn all() -> [Registered; 3] {
+    [
+        entry::<Article>(),
+        entry::<Document>(),
+        entry::<Procedure>(),
+    ]
 }
 
 /// The kind whose rows are named `name`.

@@ -1,0 +1,2 @@
+DROP TABLE public_procedure_bases;
+DROP TABLE public_procedures;
