@@ -305,6 +305,11 @@ macro_rules! editorial_request {
         $(#[$category_attr:meta])* category_id: $category:ty = $take:path,
         $(#[$slug_attr:meta])*
     ) => {
+        // The derive calls `validate()` on nested fields (`#[validate(nested)]`), which needs
+        // the trait in scope where the struct is written.
+        #[allow(unused_imports)]
+        use validator::Validate as _;
+
         $(#[$attr])*
         #[derive(Debug, serde::Deserialize, validator::Validate, utoipa::ToSchema)]
         #[serde(deny_unknown_fields)]

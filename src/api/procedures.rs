@@ -6,7 +6,6 @@ use actix_web::{get, patch, post};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::Validate as _;
 
 use super::editorial::{
     self, FieldChange, Resource, SavedRevision, WorkingCopy, editorial_endpoint, editorial_request,
