@@ -1,4 +1,4 @@
-//! The `ttdt` command line: serve (default), migrate, user management, openapi.
+//! The `ttdt` command line: serve (default), migrate, user management, demo, openapi.
 
 use clap::{Args, Parser, Subcommand};
 
@@ -34,6 +34,10 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document.
     Openapi,
+    /// Load a sample school (board, categories, articles, documents, procedure guides) into
+    /// the configured database through the API, and print a log-in for every role. Runs again
+    /// without duplicating anything; each run sets new passwords for the sample accounts.
+    Demo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +120,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             open_connection(&settings)?;
             println!("database is up to date");
             Ok(())
+        }
+        Command::Demo => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            crate::demo::run(settings).await
         }
         Command::User(cmd) => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;

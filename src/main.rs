@@ -7,8 +7,11 @@ use ttdt::cli::{Cli, run};
 
 #[actix_web::main]
 async fn main() {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
+    // The demo talks to its own server: its request log would bury the summary.
+    let quiet = matches!(cli.command, Some(ttdt::cli::Command::Demo));
+    let level = if quiet { "warn" } else { "info" };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level)).init();
     if let Err(message) = run(cli).await {
         eprintln!("ttdt: {message}");
         std::process::exit(1);

@@ -7,6 +7,7 @@ mod auth;
 mod categories;
 mod compression;
 mod concurrency;
+mod demo;
 mod departments;
 mod documents;
 mod errors;
