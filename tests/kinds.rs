@@ -1,6 +1,6 @@
 //! The editorial machine, once for every kind: the workflow, the permission table, what the
 //! public sees, `If-Match`, revisions, scheduling, the change feed and the staff list's rules
-//! run over articles, documents and procedure guides from this one suite (`for_every_kind!` at the end makes a
+//! run over articles, documents, procedure guides and pages from this one suite (`for_every_kind!` at the end makes a
 //! test of each per kind). A new kind adds a `Kind` here and is held to all of it.
 
 use reqwest::Method;
@@ -99,6 +99,25 @@ pub const PROCEDURES: Kind = Kind {
         })
     },
     public_filters: &["field=giao-duc-tieu-hoc", "field=Giáo dục tiểu học"],
+};
+
+pub const PAGES: Kind = Kind {
+    path: "pages",
+    noun: "page",
+    category_kind: "introduction",
+    text_field: "summary",
+    revision_number: "number",
+    foreign_categories: &["news", "procedures"],
+    body: |b, title, n| {
+        json!({
+            "title": title,
+            "summary": format!("Trang {title}"),
+            "body": format!("<p>Nội dung trang {title}.</p>"),
+            "position": n,
+            "category_id": b.category,
+        })
+    },
+    public_filters: &[],
 };
 
 /// A school with a board for one kind: a category of the kind, a board member reviewing it,
@@ -1151,6 +1170,12 @@ macro_rules! for_every_kind {
             $(#[tokio::test]
             async fn $scenario() {
                 super::$scenario(&super::PROCEDURES).await
+            })*
+        }
+        mod pages {
+            $(#[tokio::test]
+            async fn $scenario() {
+                super::$scenario(&super::PAGES).await
             })*
         }
     };

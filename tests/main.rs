@@ -17,6 +17,7 @@ mod media;
 mod media_memory;
 mod migrations;
 mod openapi;
+mod pages;
 mod procedures;
 mod project;
 mod quickstart;

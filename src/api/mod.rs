@@ -13,9 +13,11 @@ mod editorial_endpoint;
 pub mod health;
 pub mod media;
 pub mod middleware;
+pub mod pages;
 pub mod procedures;
 pub mod public_articles;
 pub mod public_documents;
+pub mod public_pages;
 pub mod public_procedures;
 pub mod search;
 pub mod text;
@@ -53,6 +55,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(documents::configure)
         .configure(public_procedures::configure)
         .configure(procedures::configure)
+        .configure(public_pages::configure)
+        .configure(pages::configure)
         .configure(media::configure);
 }
 

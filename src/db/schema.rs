@@ -260,6 +260,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_document_relations,
     public_procedures,
     public_procedure_bases,
+    page_parents,
+    public_pages,
     content_transitions,
     change_feed,
     media,
@@ -323,3 +325,20 @@ diesel::table! {
 }
 
 diesel::joinable!(public_procedures -> public_items (item_id));
+
+diesel::table! {
+    page_parents (item_id) {
+        item_id -> Text,
+        parent_id -> Text,
+    }
+}
+
+diesel::table! {
+    public_pages (item_id) {
+        item_id -> Text,
+        parent_id -> Nullable<Text>,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(public_pages -> public_items (item_id));

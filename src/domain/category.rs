@@ -89,14 +89,18 @@ pub enum ContentKind {
     Document,
     /// Administrative procedure guides, thủ tục hành chính (`/api/v1/procedures`).
     Procedure,
+    /// The school's standing pages, in a tree: giới thiệu chung, lịch sử, cơ cấu tổ chức,
+    /// liên hệ, … (`/api/v1/pages`).
+    Page,
 }
 
 impl ContentKind {
     /// Every kind, for what runs over all of them (the scheduler, the search index).
-    pub const ALL: [ContentKind; 3] = [
+    pub const ALL: [ContentKind; 4] = [
         ContentKind::Article,
         ContentKind::Document,
         ContentKind::Procedure,
+        ContentKind::Page,
     ];
 
     /// The kind's name: the `kind` of its rows, its audit entries, its change-feed entries.
@@ -105,6 +109,7 @@ impl ContentKind {
             Self::Article => "article",
             Self::Document => "document",
             Self::Procedure => "procedure",
+            Self::Page => "page",
         }
     }
 
@@ -115,6 +120,7 @@ impl ContentKind {
             Self::Article => "articles",
             Self::Document => "documents",
             Self::Procedure => "procedures",
+            Self::Page => "pages",
         }
     }
 
@@ -124,6 +130,7 @@ impl ContentKind {
             Self::Article => ("bài viết", "articles"),
             Self::Document => ("văn bản", "documents"),
             Self::Procedure => ("thủ tục hành chính", "procedure guides"),
+            Self::Page => ("trang", "pages"),
         }
     }
 
@@ -141,6 +148,7 @@ impl ContentKind {
             ],
             Self::Document => &[CategoryKind::LegalDocuments],
             Self::Procedure => &[CategoryKind::Procedures, CategoryKind::PublicServices],
+            Self::Page => &[CategoryKind::Introduction],
         }
     }
 

@@ -4,6 +4,7 @@ pub mod category;
 pub mod documents;
 pub mod formats;
 pub mod html;
+pub mod pages;
 pub mod procedures;
 pub mod search;
 pub mod text;

@@ -4,6 +4,7 @@
 use super::articles::Article;
 use super::documents::Document;
 use super::editorial::{self, Kind};
+use super::pages::Page;
 use super::procedures::Procedure;
 use super::projection;
 use crate::db::DbConnection;
@@ -30,11 +31,12 @@ fn entry<K: Kind>() -> Registered {
     }
 }
 
-pub fn all() -> [Registered; 3] {
+pub fn all() -> [Registered; 4] {
     [
         entry::<Article>(),
         entry::<Document>(),
         entry::<Procedure>(),
+        entry::<Page>(),
     ]
 }
 

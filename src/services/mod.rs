@@ -11,6 +11,7 @@ pub mod editorial;
 pub mod encoding;
 pub mod kinds;
 pub mod media;
+pub mod pages;
 pub mod procedures;
 pub mod projection;
 pub mod public;

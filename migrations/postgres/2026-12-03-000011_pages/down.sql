@@ -1,0 +1,2 @@
+DROP TABLE public_pages;
+DROP TABLE page_parents;
