@@ -1,6 +1,6 @@
 //! The editorial machine, once for every kind: the workflow, the permission table, what the
 //! public sees, `If-Match`, revisions, scheduling, the change feed and the staff list's rules
-//! run over articles, documents, procedure guides and pages from this one suite (`for_every_kind!` at the end makes a
+//! run over articles, documents, procedure guides, pages and the directory from this one suite (`for_every_kind!` at the end makes a
 //! test of each per kind). A new kind adds a `Kind` here and is held to all of it.
 
 use reqwest::Method;
@@ -118,6 +118,26 @@ pub const PAGES: Kind = Kind {
         })
     },
     public_filters: &[],
+};
+
+pub const PEOPLE: Kind = Kind {
+    path: "leadership",
+    noun: "person",
+    category_kind: "introduction",
+    text_field: "bio",
+    revision_number: "number",
+    foreign_categories: &["news", "legal_documents"],
+    body: |b, title, n| {
+        json!({
+            "title": title,
+            "position": "Giáo viên chủ nhiệm",
+            "unit": "Tổ chuyên môn khối 1",
+            "contacts": [{"kind": "phone", "value": "0912 345 678"}],
+            "order": n,
+            "category_id": b.category,
+        })
+    },
+    public_filters: &["term=current", "term=all", "unit=to-chuyen-mon-khoi-1"],
 };
 
 /// A school with a board for one kind: a category of the kind, a board member reviewing it,
@@ -1176,6 +1196,12 @@ macro_rules! for_every_kind {
             $(#[tokio::test]
             async fn $scenario() {
                 super::$scenario(&super::PAGES).await
+            })*
+        }
+        mod people {
+            $(#[tokio::test]
+            async fn $scenario() {
+                super::$scenario(&super::PEOPLE).await
             })*
         }
     };

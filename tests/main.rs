@@ -18,6 +18,7 @@ mod media_memory;
 mod migrations;
 mod openapi;
 mod pages;
+mod people;
 mod procedures;
 mod project;
 mod quickstart;

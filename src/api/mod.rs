@@ -14,10 +14,12 @@ pub mod health;
 pub mod media;
 pub mod middleware;
 pub mod pages;
+pub mod people;
 pub mod procedures;
 pub mod public_articles;
 pub mod public_documents;
 pub mod public_pages;
+pub mod public_people;
 pub mod public_procedures;
 pub mod search;
 pub mod text;
@@ -57,6 +59,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(procedures::configure)
         .configure(public_pages::configure)
         .configure(pages::configure)
+        .configure(public_people::configure)
+        .configure(people::configure)
         .configure(media::configure);
 }
 

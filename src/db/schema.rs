@@ -262,6 +262,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_procedure_bases,
     page_parents,
     public_pages,
+    public_people,
     content_transitions,
     change_feed,
     media,
@@ -342,3 +343,15 @@ diesel::table! {
 }
 
 diesel::joinable!(public_pages -> public_items (item_id));
+
+diesel::table! {
+    public_people (item_id) {
+        item_id -> Text,
+        unit_key -> Text,
+        rank -> Integer,
+        term_start -> Nullable<Date>,
+        term_end -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(public_people -> public_items (item_id));

@@ -92,15 +92,19 @@ pub enum ContentKind {
     /// The school's standing pages, in a tree: giới thiệu chung, lịch sử, cơ cấu tổ chức,
     /// liên hệ, … (`/api/v1/pages`).
     Page,
+    /// The leadership and staff directory: who holds which post, past holders with their
+    /// terms (`/api/v1/leadership`).
+    Person,
 }
 
 impl ContentKind {
     /// Every kind, for what runs over all of them (the scheduler, the search index).
-    pub const ALL: [ContentKind; 4] = [
+    pub const ALL: [ContentKind; 5] = [
         ContentKind::Article,
         ContentKind::Document,
         ContentKind::Procedure,
         ContentKind::Page,
+        ContentKind::Person,
     ];
 
     /// The kind's name: the `kind` of its rows, its audit entries, its change-feed entries.
@@ -110,6 +114,7 @@ impl ContentKind {
             Self::Document => "document",
             Self::Procedure => "procedure",
             Self::Page => "page",
+            Self::Person => "person",
         }
     }
 
@@ -121,6 +126,7 @@ impl ContentKind {
             Self::Document => "documents",
             Self::Procedure => "procedures",
             Self::Page => "pages",
+            Self::Person => "leadership",
         }
     }
 
@@ -131,6 +137,7 @@ impl ContentKind {
             Self::Document => ("văn bản", "documents"),
             Self::Procedure => ("thủ tục hành chính", "procedure guides"),
             Self::Page => ("trang", "pages"),
+            Self::Person => ("người trong danh bạ", "people in the directory"),
         }
     }
 
@@ -148,7 +155,7 @@ impl ContentKind {
             ],
             Self::Document => &[CategoryKind::LegalDocuments],
             Self::Procedure => &[CategoryKind::Procedures, CategoryKind::PublicServices],
-            Self::Page => &[CategoryKind::Introduction],
+            Self::Page | Self::Person => &[CategoryKind::Introduction],
         }
     }
 

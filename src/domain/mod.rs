@@ -5,6 +5,7 @@ pub mod documents;
 pub mod formats;
 pub mod html;
 pub mod pages;
+pub mod people;
 pub mod procedures;
 pub mod search;
 pub mod text;

@@ -56,6 +56,13 @@ pub trait Kind: 'static {
         media::require_alt_text(conn, &Self::media(fields))
     }
 
+    /// What of the fields the public may see: the public projection, its search index and
+    /// everything read from them hold only this (a staff member's private phone number never
+    /// gets there). All of them by default.
+    fn public_view(fields: &Self::Fields) -> Self::Fields {
+        fields.clone()
+    }
+
     /// The media the content uses.
     fn media(fields: &Self::Fields) -> Vec<String>;
 

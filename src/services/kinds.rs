@@ -5,6 +5,7 @@ use super::articles::Article;
 use super::documents::Document;
 use super::editorial::{self, Kind};
 use super::pages::Page;
+use super::people::Person;
 use super::procedures::Procedure;
 use super::projection;
 use crate::db::DbConnection;
@@ -31,12 +32,13 @@ fn entry<K: Kind>() -> Registered {
     }
 }
 
-pub fn all() -> [Registered; 4] {
+pub fn all() -> [Registered; 5] {
     [
         entry::<Article>(),
         entry::<Document>(),
         entry::<Procedure>(),
         entry::<Page>(),
+        entry::<Person>(),
     ]
 }
 

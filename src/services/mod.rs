@@ -12,6 +12,7 @@ pub mod encoding;
 pub mod kinds;
 pub mod media;
 pub mod pages;
+pub mod people;
 pub mod procedures;
 pub mod projection;
 pub mod public;

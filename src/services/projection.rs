@@ -92,7 +92,8 @@ pub(super) fn publish<K: Kind>(
         .first(conn)?;
     let first = row.first_published_at.unwrap_or(row.updated_at);
     withdraw::<K>(conn, &row.id)?;
-    let (card, detail) = split_fields(&item.fields, K::LISTED)?;
+    let fields = K::public_view(&item.fields);
+    let (card, detail) = split_fields(&fields, K::LISTED)?;
     diesel::insert_into(public_items::table)
         .values(PublicItem {
             item_id: row.id.clone(),
@@ -104,16 +105,16 @@ pub(super) fn publish<K: Kind>(
             revision: row.revision,
             author_name,
             title: row.title.clone(),
-            summary: K::summary(&item.fields).to_owned(),
+            summary: K::summary(&fields).to_owned(),
             search_title: search::words_text(&row.title),
             search_version: search::INDEX_VERSION,
             card,
             detail,
-            search_text: index_of::<K>(&row.category_id, &row.title, &item.fields),
+            search_text: index_of::<K>(&row.category_id, &row.title, &fields),
         })
         .execute(conn)?;
-    K::project(conn, &row.id, Some((&item.fields, first)))?;
-    media::record_uses(conn, &row.kind, &row.id, true, &K::media(&item.fields))?;
+    K::project(conn, &row.id, Some((&fields, first)))?;
+    media::record_uses(conn, &row.kind, &row.id, true, &K::media(&fields))?;
     // From now on the public knows this slug: should it change, it redirects.
     diesel::update(content_slugs::table.find((&row.kind, &row.slug)))
         .set(content_slugs::public.eq(true))
