@@ -36,6 +36,7 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_MEDIA_MAX_VIDEO_MB",
     "TTDT_MEDIA_MAX_MEGAPIXELS",
     "TTDT_MEDIA_DECODE_MEMORY_MB",
+    "TTDT_GRADES",
     "TTDT_ADMIN_EMAIL",
     "TTDT_ADMIN_PASSWORD",
     "RUST_LOG",
@@ -102,6 +103,8 @@ pub struct Settings {
     /// Searches run at most this many at a time, first come first served.
     pub search_concurrency: usize,
     pub media_limits: MediaLimits,
+    /// The grades the school teaches, lowest and highest (a primary school: 1 to 5).
+    pub grades: (i32, i32),
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
     /// The clock date-dependent answers read (the system's; tests fix it).
@@ -223,6 +226,15 @@ impl Settings {
             max_pixels: number(&get, "TTDT_MEDIA_MAX_MEGAPIXELS", 50, 1..=500)? * 1_000_000,
             decode_memory: number(&get, "TTDT_MEDIA_DECODE_MEMORY_MB", 1024, 64..=65536)? * MB,
         };
+        let grades = match get("TTDT_GRADES") {
+            None => (1, 5),
+            Some(v) => parse_grades(&v).ok_or_else(|| {
+                err(
+                    "TTDT_GRADES",
+                    format!("{v:?} is not a range of grades from 1 to 12, such as 1-5 or 6-9"),
+                )
+            })?,
+        };
         let admin_email = get("TTDT_ADMIN_EMAIL");
         let admin_password = get("TTDT_ADMIN_PASSWORD");
         if admin_email.is_some() != admin_password.is_some() {
@@ -258,11 +270,19 @@ impl Settings {
             scheduler_interval,
             search_concurrency,
             media_limits,
+            grades,
             admin_email,
             admin_password,
             clock: crate::clock::Clock::default(),
         })
     }
+}
+
+/// `1-5`, `6-9`, `10-12`, or one grade (`5`).
+fn parse_grades(v: &str) -> Option<(i32, i32)> {
+    let (low, high) = v.trim().split_once('-').unwrap_or((v.trim(), v.trim()));
+    let (low, high): (i32, i32) = (low.trim().parse().ok()?, high.trim().parse().ok()?);
+    (1 <= low && low <= high && high <= 12).then_some((low, high))
 }
 
 fn number(
@@ -308,6 +328,17 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_lookup(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn grades_are_a_range_from_1_to_12() {
+        assert_eq!(with(&[]).unwrap().grades, (1, 5));
+        assert_eq!(with(&[("TTDT_GRADES", "6-9")]).unwrap().grades, (6, 9));
+        assert_eq!(with(&[("TTDT_GRADES", " 5 ")]).unwrap().grades, (5, 5));
+        for bad in ["0-5", "5-1", "1-13", "lớp 1", "1-"] {
+            let e = with(&[("TTDT_GRADES", bad)]).unwrap_err();
+            assert_eq!(e.var, "TTDT_GRADES", "{bad}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The editorial machine, once for every kind: the workflow, the permission table, what the
 //! public sees, `If-Match`, revisions, scheduling, the change feed and the staff list's rules
-//! run over articles, documents, procedure guides, pages and the directory from this one suite (`for_every_kind!` at the end makes a
+//! run over articles, documents, procedure guides, pages, the directory and teaching resources from this one suite (`for_every_kind!` at the end makes a
 //! test of each per kind). A new kind adds a `Kind` here and is held to all of it.
 
 use reqwest::Method;
@@ -138,6 +138,35 @@ pub const PEOPLE: Kind = Kind {
         })
     },
     public_filters: &["term=current", "term=all", "unit=to-chuyen-mon-khoi-1"],
+};
+
+pub const RESOURCES: Kind = Kind {
+    path: "resources",
+    noun: "resource",
+    category_kind: "teaching_resources",
+    text_field: "summary",
+    revision_number: "number",
+    foreign_categories: &["news", "introduction"],
+    body: |b, title, _| {
+        json!({
+            "title": title,
+            "resource_type": "initiative",
+            "authors": [{"user_id": b.writer.id}, {"name": "Lường Văn Minh"}],
+            "school_year": "2025-2026",
+            "subject": "Toán",
+            "grade": 3,
+            "summary": format!("Tóm tắt {title}"),
+            "file_ids": [b.file],
+            "category_id": b.category,
+        })
+    },
+    public_filters: &[
+        "resource_type=initiative",
+        "subject=toan",
+        "subject=Toán",
+        "grade=3",
+        "school_year=2025-2026",
+    ],
 };
 
 /// A school with a board for one kind: a category of the kind, a board member reviewing it,
@@ -1202,6 +1231,12 @@ macro_rules! for_every_kind {
             $(#[tokio::test]
             async fn $scenario() {
                 super::$scenario(&super::PEOPLE).await
+            })*
+        }
+        mod resources {
+            $(#[tokio::test]
+            async fn $scenario() {
+                super::$scenario(&super::RESOURCES).await
             })*
         }
     };

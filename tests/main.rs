@@ -22,6 +22,7 @@ mod people;
 mod procedures;
 mod project;
 mod quickstart;
+mod resources;
 mod search;
 mod storage;
 mod users;

@@ -14,6 +14,7 @@ use validator::Validate;
 use super::body::OptionalJsonBody;
 use super::{IfMatch, page_request, utc};
 use crate::auth::Actor;
+use crate::config::Settings;
 use crate::db::content::ContentTransition;
 use crate::domain::text::{nfc, no_nul};
 use crate::domain::workflow::{Status, Transition};
@@ -142,6 +143,12 @@ pub trait HasEnvelope {
 pub trait CreateRequest: Validate + HasEnvelope<Category = String> {
     type Kind: Resource;
     fn into_new(self, check: encoding::Fields<'_>) -> ApiResult<(String, Fields<Self::Kind>)>;
+
+    /// What the school's settings allow (the grades it teaches); nothing to check by default.
+    fn allowed(&self, settings: &Settings) -> ApiResult<()> {
+        let _ = settings;
+        Ok(())
+    }
 }
 
 /// A kind's update request: its checks before the database, and the edit it makes of the
@@ -149,6 +156,12 @@ pub trait CreateRequest: Validate + HasEnvelope<Category = String> {
 pub trait UpdateRequest: Validate + HasEnvelope<Category = Option<String>> {
     type Kind: Resource;
     fn into_edit(self, check: encoding::Fields<'_>) -> ApiResult<Edit<Fields<Self::Kind>>>;
+
+    /// What the school's settings allow of the values sent; nothing to check by default.
+    fn allowed(&self, settings: &Settings) -> ApiResult<()> {
+        let _ = settings;
+        Ok(())
+    }
 }
 
 /// The fields of a kind.
@@ -170,6 +183,7 @@ pub async fn create<K: Resource, R: CreateRequest<Kind = K>>(
     mut body: R,
 ) -> ApiResult<HttpResponse> {
     let envelope = open(&mut body)?;
+    body.allowed(&state.settings)?;
     let (title, fields) =
         body.into_new(encoding::Fields::default().text("note", &envelope.note))?;
     let draft = Draft {
@@ -199,6 +213,7 @@ pub async fn update<K: Resource, R: UpdateRequest<Kind = K>>(
         slug,
         note,
     } = open(&mut body)?;
+    body.allowed(&state.settings)?;
     let kind_edit = body.into_edit(encoding::Fields::default().text("note", &note))?;
     let edit: Edit<K::Fields> = Box::new(move |draft| {
         let mut draft = kind_edit(draft);

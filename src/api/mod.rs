@@ -21,6 +21,8 @@ pub mod public_documents;
 pub mod public_pages;
 pub mod public_people;
 pub mod public_procedures;
+pub mod public_resources;
+pub mod resources;
 pub mod search;
 pub mod text;
 pub mod users;
@@ -61,6 +63,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(pages::configure)
         .configure(public_people::configure)
         .configure(people::configure)
+        .configure(public_resources::configure)
+        .configure(resources::configure)
         .configure(media::configure);
 }
 

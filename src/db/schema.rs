@@ -263,6 +263,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     page_parents,
     public_pages,
     public_people,
+    public_resources,
     content_transitions,
     change_feed,
     media,
@@ -355,3 +356,16 @@ diesel::table! {
 }
 
 diesel::joinable!(public_people -> public_items (item_id));
+
+diesel::table! {
+    public_resources (item_id) {
+        item_id -> Text,
+        resource_type -> Text,
+        subject_key -> Text,
+        grade -> Nullable<Integer>,
+        school_year -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(public_resources -> public_items (item_id));

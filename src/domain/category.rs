@@ -95,16 +95,20 @@ pub enum ContentKind {
     /// The leadership and staff directory: who holds which post, past holders with their
     /// terms (`/api/v1/leadership`).
     Person,
+    /// Teaching resources: research, initiatives, e-lessons, slides, teaching aids, tests
+    /// (`/api/v1/resources`).
+    Resource,
 }
 
 impl ContentKind {
     /// Every kind, for what runs over all of them (the scheduler, the search index).
-    pub const ALL: [ContentKind; 5] = [
+    pub const ALL: [ContentKind; 6] = [
         ContentKind::Article,
         ContentKind::Document,
         ContentKind::Procedure,
         ContentKind::Page,
         ContentKind::Person,
+        ContentKind::Resource,
     ];
 
     /// The kind's name: the `kind` of its rows, its audit entries, its change-feed entries.
@@ -115,6 +119,7 @@ impl ContentKind {
             Self::Procedure => "procedure",
             Self::Page => "page",
             Self::Person => "person",
+            Self::Resource => "resource",
         }
     }
 
@@ -127,6 +132,7 @@ impl ContentKind {
             Self::Procedure => "procedures",
             Self::Page => "pages",
             Self::Person => "leadership",
+            Self::Resource => "resources",
         }
     }
 
@@ -138,6 +144,7 @@ impl ContentKind {
             Self::Procedure => ("thủ tục hành chính", "procedure guides"),
             Self::Page => ("trang", "pages"),
             Self::Person => ("người trong danh bạ", "people in the directory"),
+            Self::Resource => ("tài nguyên dạy học", "teaching resources"),
         }
     }
 
@@ -156,6 +163,7 @@ impl ContentKind {
             Self::Document => &[CategoryKind::LegalDocuments],
             Self::Procedure => &[CategoryKind::Procedures, CategoryKind::PublicServices],
             Self::Page | Self::Person => &[CategoryKind::Introduction],
+            Self::Resource => &[CategoryKind::TeachingResources],
         }
     }
 

@@ -7,6 +7,7 @@ pub mod html;
 pub mod pages;
 pub mod people;
 pub mod procedures;
+pub mod resources;
 pub mod search;
 pub mod text;
 pub mod vietnamese;

@@ -8,6 +8,7 @@ use super::pages::Page;
 use super::people::Person;
 use super::procedures::Procedure;
 use super::projection;
+use super::resources::TeachingResource;
 use crate::db::DbConnection;
 use crate::db::content::PublicItem;
 use crate::domain::category::ContentKind;
@@ -32,13 +33,14 @@ fn entry<K: Kind>() -> Registered {
     }
 }
 
-pub fn all() -> [Registered; 5] {
+pub fn all() -> [Registered; 6] {
     [
         entry::<Article>(),
         entry::<Document>(),
         entry::<Procedure>(),
         entry::<Page>(),
         entry::<Person>(),
+        entry::<TeachingResource>(),
     ]
 }
 

@@ -16,6 +16,7 @@ pub mod people;
 pub mod procedures;
 pub mod projection;
 pub mod public;
+pub mod resources;
 pub mod sessions;
 pub mod users;
 
