@@ -1,7 +1,7 @@
 //! docs/quickstart.md, run as a newcomer runs it: the first `sh` block starts the real binary
 //! (with `cargo run --release` standing for the built `ttdt`) on an empty database, the other
 //! blocks run in order in one bash shell from the project's root, then the stories of
-//! docs/workflow.md, docs/documents.md and docs/procedures.md in the same shell; what they print must be what the
+//! docs/workflow.md, documents.md, procedures.md, pages.md and resources.md in the same shell; what they print must be what the
 //! pages show under each command (`# …` lines), so the pages cannot drift from the code.
 
 use std::process::{Child, Command, Stdio};
@@ -11,7 +11,7 @@ use crate::helpers::{TestDb, free_port};
 
 const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/quickstart.md");
 /// The sections of other pages that continue the quick start's shell, in order.
-const STORIES: [(&str, &str); 3] = [
+const STORIES: [(&str, &str); 5] = [
     (
         concat!(env!("CARGO_MANIFEST_DIR"), "/docs/workflow.md"),
         "## A whole story with curl",
@@ -23,6 +23,14 @@ const STORIES: [(&str, &str); 3] = [
     (
         concat!(env!("CARGO_MANIFEST_DIR"), "/docs/procedures.md"),
         "## A guide with curl",
+    ),
+    (
+        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/pages.md"),
+        "## Pages and the directory with curl",
+    ),
+    (
+        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/resources.md"),
+        "## A resource with curl",
     ),
 ];
 const DOCUMENTED_ADDRESS: &str = "127.0.0.1:8080";
