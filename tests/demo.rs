@@ -101,13 +101,22 @@ impl Client {
     /// How many of everything the school has, as its staff and the public see it.
     fn census(&self, principal: &str, chief: &str) -> Vec<(String, usize)> {
         let mut counts = Vec::new();
-        for list in ["/articles", "/documents", "/procedures", "/categories"] {
+        for list in [
+            "/articles",
+            "/documents",
+            "/procedures",
+            "/resources",
+            "/categories",
+        ] {
             counts.push((list.to_owned(), self.all(list, None).len()));
         }
         for list in [
             "/editorial/articles",
             "/editorial/documents",
             "/editorial/procedures",
+            "/editorial/pages",
+            "/editorial/leadership",
+            "/editorial/resources",
             "/media",
         ] {
             counts.push((list.to_owned(), self.all(list, Some(chief)).len()));
@@ -223,6 +232,30 @@ fn the_sample_school_loads_once_through_the_api_with_a_log_in_for_every_role() {
         !circular["procedures"].as_array().unwrap().is_empty(),
         "guides rest on it: {circular}"
     );
+    let (_, tree) = api.get("/pages", None);
+    assert!(
+        tree["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| !p["children"].as_array().unwrap().is_empty()),
+        "the pages form a tree: {tree}"
+    );
+    let (_, directory) = api.get("/leadership", None);
+    assert!(
+        directory["items"].as_array().unwrap().len() >= 3,
+        "{directory}"
+    );
+    assert!(
+        !directory.to_string().contains("0912 345 678"),
+        "a private mobile stays private"
+    );
+    let (_, past) = api.get("/leadership?term=past", None);
+    assert!(
+        !past["items"].as_array().unwrap().is_empty(),
+        "past principals stay on record"
+    );
+    assert!(api.all("/resources", None).len() >= 6);
     let categories = api.all("/categories", None);
     for kind in [
         "introduction",
@@ -257,7 +290,7 @@ fn the_sample_school_loads_once_through_the_api_with_a_log_in_for_every_role() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(added, ["0"; 5], "{second}");
+    assert_eq!(added, ["0"; 8], "{second}");
     let relogins = logins(&second);
     let (_, email, old) = &printed[0];
     assert!(

@@ -1,4 +1,5 @@
-//! `ttdt demo`: loads a sample school (`school.rs`) into the configured database through the
+//! `ttdt demo`: loads a sample school (`school.rs`: its board, categories, articles,
+//! documents, procedure guides, pages, directory and teaching resources) into the configured database through the
 //! real write path: it starts the service on a loopback port and writes everything over its
 //! HTTP API as the school's staff would (the principal alone comes from the command line, as
 //! on a real first start). It can run again: what is there is found by its slug, number or
@@ -340,6 +341,9 @@ async fn load(
     let articles = articles(api, &board, &categories).await?;
     let (documents, ids) = documents(api, &board, &categories).await?;
     let guides = guides(api, &board, &categories, &ids).await?;
+    let pages = pages(api, &board, &categories).await?;
+    let directory = directory(api, &board, &categories).await?;
+    let resources = resources(api, &board, &categories).await?;
     Ok((
         logins,
         vec![
@@ -348,6 +352,9 @@ async fn load(
             ("articles", articles),
             ("documents", documents),
             ("procedure guides", guides),
+            ("pages", pages),
+            ("directory entries", directory),
+            ("teaching resources", resources),
         ],
     ))
 }
@@ -626,6 +633,128 @@ async fn guides(
             g.slug,
             "contributor",
             body,
+            &mut tally,
+        )
+        .await?;
+    }
+    Ok(tally)
+}
+
+async fn pages(
+    api: &Api,
+    board: &Board,
+    categories: &HashMap<&str, String>,
+) -> Result<Tally, String> {
+    let mut tally = Tally::default();
+    let mut ids: HashMap<&str, String> = HashMap::new();
+    for (slug, title, parent, position, body) in school::PAGES {
+        let parent_id = parent.map(|p| ids[p].clone());
+        let page = async || {
+            Ok(json!({
+                "title": title, "body": body, "position": position, "parent_id": parent_id,
+                "summary": title, "category_id": categories["Giới thiệu"],
+            }))
+        };
+        let id = publish(api, board, "pages", slug, "deputy_editor", page, &mut tally).await?;
+        ids.insert(slug, id);
+    }
+    Ok(tally)
+}
+
+async fn directory(
+    api: &Api,
+    board: &Board,
+    categories: &HashMap<&str, String>,
+) -> Result<Tally, String> {
+    let mut tally = Tally::default();
+    for (i, m) in school::DIRECTORY.iter().enumerate() {
+        let entry = async || {
+            let token = board.token("deputy_editor");
+            let photo = api
+                .upload(
+                    token,
+                    &format!("{}.jpg", m.slug),
+                    files::photo(100 + i),
+                    "image/jpeg",
+                    &[
+                        ("title", m.name.to_owned()),
+                        (
+                            "alt_text",
+                            format!("Ảnh chân dung {} {}", m.position.to_lowercase(), m.name),
+                        ),
+                    ],
+                )
+                .await?;
+            let contacts: Vec<Value> = m
+                .contacts
+                .iter()
+                .map(
+                    |(kind, value, public)| json!({"kind": kind, "value": value, "public": public}),
+                )
+                .collect();
+            Ok(json!({
+                "title": m.name, "position": m.position, "unit": m.unit, "order": m.order,
+                "term_start": m.term.0, "term_end": m.term.1, "contacts": contacts, "bio": m.bio,
+                "photo_media_id": photo, "category_id": categories["Giới thiệu"],
+            }))
+        };
+        publish(
+            api,
+            board,
+            "leadership",
+            m.slug,
+            "deputy_editor",
+            entry,
+            &mut tally,
+        )
+        .await?;
+    }
+    Ok(tally)
+}
+
+async fn resources(
+    api: &Api,
+    board: &Board,
+    categories: &HashMap<&str, String>,
+) -> Result<Tally, String> {
+    let mut tally = Tally::default();
+    let (_, _, me) = api.get("/me", board.token("contributor")).await?;
+    let contributor = id_of(&me)?;
+    for (i, r) in school::RESOURCES.iter().enumerate() {
+        let resource = async || {
+            let token = board.token("contributor");
+            let pdf = files::pdf(&[
+                school::SCHOOL,
+                r.title,
+                &format!("Nam hoc {}", r.school_year),
+            ]);
+            let file = api
+                .upload(
+                    token,
+                    &format!("{}.pdf", r.slug),
+                    pdf,
+                    "application/pdf",
+                    &[("title", r.title.to_owned())],
+                )
+                .await?;
+            let mut authors: Vec<Value> = r.authors.iter().map(|n| json!({"name": n})).collect();
+            if i % 2 == 0 || authors.is_empty() {
+                authors.insert(0, json!({"user_id": contributor}));
+            }
+            Ok(json!({
+                "title": r.title, "resource_type": r.resource_type, "authors": authors,
+                "school_year": r.school_year, "subject": r.subject, "grade": r.grade,
+                "summary": r.summary, "award": r.award, "file_ids": [file],
+                "category_id": categories["Tài nguyên dạy học"],
+            }))
+        };
+        publish(
+            api,
+            board,
+            "resources",
+            r.slug,
+            "contributor",
+            resource,
             &mut tally,
         )
         .await?;
