@@ -49,6 +49,8 @@ pub const PROBLEM_CODES: &[&str] = &[
     "last_principal",
     "not_a_deputy",
     "invalid_transition",
+    "permanent_item",
+    "published_item",
     "media_in_use",
     "alt_text_in_use",
     // 412, 428

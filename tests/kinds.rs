@@ -270,6 +270,20 @@ impl Board {
             .await
     }
 
+    /// `DELETE /{kind}/{id}`, with `If-Match` when given.
+    pub async fn delete(&self, id: &str, token: &str, etag: Option<&str>) -> Resp {
+        let headers: Vec<(&str, &str)> = etag.iter().map(|e| ("If-Match", *e)).collect();
+        self.app
+            .call_with(
+                Method::DELETE,
+                &self.path(&format!("/{id}")),
+                Some(token),
+                None,
+                &headers,
+            )
+            .await
+    }
+
     /// A workflow step with `If-Match`.
     pub async fn step(
         &self,
@@ -1200,6 +1214,120 @@ async fn the_staff_list_shows_exactly_what_the_item_rules_allow(kind: &'static K
     }
 }
 
+/// A category of the kind with the retention asked for; its id.
+async fn category_kept(b: &Board, name: &str, retention: Value) -> String {
+    let mut body = json!({"name": name, "kind": b.kind.category_kind});
+    for (k, v) in retention.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let r = b
+        .app
+        .post("/api/v1/categories", Some(&b.chief.token), body)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.body["id"].as_str().unwrap().to_owned()
+}
+
+async fn retention_is_shown_and_only_drafts_never_public_in_limited_categories_are_deleted(
+    kind: &'static Kind,
+) {
+    let b = Board::new(kind, &[]).await;
+    let (app, chief, writer) = (&b.app, &b.chief.token, &b.writer.token);
+    let kept = category_kept(&b, "Lưu vĩnh viễn", json!({"retention_class": "permanent"})).await;
+    let limited = category_kept(
+        &b,
+        "Lưu ba năm",
+        json!({"retention_class": "limited", "retention_years": 3}),
+    )
+    .await;
+
+    // Every working copy shows its category's retention, and follows a move.
+    let draft = b.create_in(writer, &kept, "Bản nháp lưu vĩnh viễn").await;
+    let r = app
+        .get(&b.staff_path(&format!("/{}", draft.id)), Some(writer))
+        .await;
+    assert_eq!(r.body["retention_class"], "permanent", "{}", r.text);
+    assert_eq!(r.body["retention_years"], Value::Null);
+    b.delete(&draft.id, chief, Some(&b.etag_of(&draft.id).await))
+        .await
+        .problem(409, "permanent_item");
+    let r = b
+        .patch(
+            writer,
+            &draft.id,
+            &b.etag_of(&draft.id).await,
+            json!({"category_id": limited}),
+        )
+        .await;
+    assert_eq!(r.body["retention_class"], "limited", "{}", r.text);
+    assert_eq!(r.body["retention_years"], 3);
+    let list = app
+        .get(&b.staff_path(&format!("?category={limited}")), Some(writer))
+        .await;
+    assert_eq!(list.body["items"][0]["retention_years"], 3, "{}", list.text);
+
+    // Its author deletes it, with the current version only; nobody else but the chief may.
+    let other = app.staff("contributor").await;
+    b.delete(&draft.id, &other.token, Some(&b.etag_of(&draft.id).await))
+        .await
+        .problem(404, "not_found");
+    b.delete(
+        &draft.id,
+        &b.deputy.token,
+        Some(&b.etag_of(&draft.id).await),
+    )
+    .await
+    .problem(403, "forbidden");
+    b.delete(&draft.id, writer, None)
+        .await
+        .problem(428, "precondition_required");
+    b.delete(&draft.id, writer, Some("\"1\""))
+        .await
+        .problem(412, "precondition_failed");
+    let r = b
+        .delete(&draft.id, writer, Some(&b.etag_of(&draft.id).await))
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    for path in [
+        b.staff_path(&format!("/{}", draft.id)),
+        b.path(&format!("/{}/revisions", draft.id)),
+        b.path(&format!("/{}/history", draft.id)),
+    ] {
+        app.get(&path, Some(chief)).await.problem(404, "not_found");
+    }
+    assert_eq!(
+        app.count_audit(&format!("{}.delete", kind.noun), &draft.id),
+        1,
+        "the audit log keeps it"
+    );
+    // Its slug is free again.
+    let again = b
+        .create_in(writer, &limited, "Bản nháp lưu vĩnh viễn")
+        .await;
+    assert_eq!(again.slug, draft.slug);
+
+    // Submitted, it is no longer the author's to delete; the chief may.
+    let r = b.step(writer, &again.id, &again.etag, "submit", None).await;
+    let etag = r.header("etag").unwrap().to_owned();
+    b.delete(&again.id, writer, Some(&etag))
+        .await
+        .problem(403, "forbidden");
+    let r = b.delete(&again.id, chief, Some(&etag)).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+
+    // What has been public is kept, even once withdrawn: archive it instead.
+    let shown = b.create_in(writer, &limited, "Đã công khai").await;
+    b.publish(&shown.id).await;
+    b.steps(&shown.id, &["unpublish"]).await;
+    b.delete(&shown.id, chief, Some(&b.etag_of(&shown.id).await))
+        .await
+        .problem(409, "published_item");
+    let r = app
+        .get(&b.staff_path(&format!("/{}", shown.id)), Some(chief))
+        .await;
+    assert_eq!(r.status, 200, "still there: {}", r.text);
+}
+
 /// One `#[tokio::test]` per kind and scenario: `kinds::articles::…`, `kinds::documents::…`.
 macro_rules! for_every_kind {
     ($($scenario:ident),* $(,)?) => {
@@ -1257,4 +1385,5 @@ for_every_kind!(
     items_are_filed_only_under_categories_of_their_kind,
     the_staff_list_shows_exactly_what_the_item_rules_allow,
     the_machines_own_fields_are_checked_alike_on_every_kind,
+    retention_is_shown_and_only_drafts_never_public_in_limited_categories_are_deleted,
 );

@@ -210,3 +210,38 @@ async fn two_pages_put_under_each_other_at_once_do_not_both_succeed() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_draft_page_with_pages_under_it_is_not_deleted_from_under_them() {
+    let b = Board::new(&PAGES, &[]).await;
+    let r = b
+        .app
+        .post(
+            "/api/v1/categories",
+            Some(&b.chief.token),
+            json!({"name": "Trang tạm", "kind": "introduction", "retention_class": "limited", "retention_years": 1}),
+        )
+        .await;
+    let limited = r.body["id"].as_str().unwrap().to_owned();
+    let top = page(&b, "Trang cha", json!({"category_id": limited})).await;
+    let child = page(
+        &b,
+        "Trang con",
+        json!({"category_id": limited, "parent_id": top}),
+    )
+    .await;
+    let etag = b.etag_of(&top).await;
+    b.delete(&top, &b.chief.token, Some(&etag))
+        .await
+        .problem(409, "in_use");
+    let etag = b.etag_of(&child).await;
+    assert_eq!(
+        b.delete(&child, &b.chief.token, Some(&etag)).await.status,
+        204
+    );
+    let etag = b.etag_of(&top).await;
+    assert_eq!(
+        b.delete(&top, &b.chief.token, Some(&etag)).await.status,
+        204
+    );
+}

@@ -3,7 +3,7 @@
 //! `public_articles.rs`. The routes are the article's; what they do is the editorial
 //! machine's (`api::editorial`).
 
-use actix_web::{get, patch, post};
+use actix_web::{delete, get, patch, post};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_article_working_copy)
         .service(create_article)
         .service(update_article)
+        .service(delete_article)
         .service(submit_article)
         .service(approve_article)
         .service(request_changes_article)
@@ -57,6 +58,13 @@ impl From<Working<ArticleFields>> for ArticleResponse {
         ArticleResponse { item, fields }
     }
 }
+
+editorial_endpoint!(
+    delete Article,
+    "articles",
+    delete_article,
+    "/articles/{id}"
+);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleList {

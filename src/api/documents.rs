@@ -1,7 +1,7 @@
 //! Documents (văn bản) over HTTP, editorial side: the routes of the editorial machine typed
 //! for documents, and the writes. The public registry is in `public_documents.rs`.
 
-use actix_web::{get, patch, post};
+use actix_web::{delete, get, patch, post};
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_document_working_copy)
         .service(create_document)
         .service(update_document)
+        .service(delete_document)
         .service(submit_document)
         .service(approve_document)
         .service(request_changes_document)
@@ -228,6 +229,13 @@ editorial_endpoint!(
     "`document_number_taken` or `slug_taken`",
     "Invalid fields, as on create",
     "Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or published document sends it back to `draft`; the public keeps the published revision."
+);
+
+editorial_endpoint!(
+    delete Document,
+    "documents",
+    delete_document,
+    "/documents/{id}"
 );
 
 #[derive(Debug, Serialize, ToSchema)]

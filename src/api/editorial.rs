@@ -16,6 +16,7 @@ use super::{IfMatch, page_request, utc};
 use crate::auth::Actor;
 use crate::config::Settings;
 use crate::db::content::ContentTransition;
+use crate::domain::category::RetentionClass;
 use crate::domain::text::{nfc, no_nul};
 use crate::domain::workflow::{Status, Transition};
 use crate::error::{ApiError, ApiResult};
@@ -51,14 +52,21 @@ pub struct WorkingCopy {
     pub first_published_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Its category's retention class (Điều 10.3): `permanent` items are never deleted,
+    /// `limited` ones are kept `retention_years`.
+    pub retention_class: RetentionClass,
+    /// For `limited`: how many years it is kept.
+    pub retention_years: Option<i32>,
 }
 
 impl WorkingCopy {
     /// The common part of a working copy, and the kind's fields.
     pub fn of<F: Clone>(item: Working<F>) -> (Self, F) {
         let status = item.status();
-        let (r, fields) = (item.row, item.fields);
+        let (r, fields, retention) = (item.row, item.fields, item.retention);
         let common = WorkingCopy {
+            retention_class: retention.class(),
+            retention_years: retention.years(),
             status,
             live: r.published_revision.is_some(),
             id: r.id,
@@ -228,6 +236,20 @@ pub async fn update<K: Resource, R: UpdateRequest<Kind = K>>(
         })
         .await?;
     Ok(with_etag::<K>(StatusCode::OK, item))
+}
+
+/// Deletes an item that never went public, filed where retention is limited: 204.
+pub async fn delete<K: Resource>(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: String,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let ctx = AuditContext::from(&actor);
+    state
+        .db(move |conn| editorial::delete::<K>(conn, &ctx, &actor.caller(), &id, if_match.0))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

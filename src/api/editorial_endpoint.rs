@@ -140,6 +140,37 @@ macro_rules! editorial_endpoint {
             $crate::api::editorial::step::<$kind>(actor, state, id.into_inner(), if_match, body, $crate::domain::workflow::Transition::$t).await
         }
     };
+    (delete $kind:ident, $tag:literal, $name:ident, $path:literal) => {
+        /// Delete a draft written by mistake: only an item that was never public, filed where
+        /// retention is limited. What has been public is kept (archive it); items of permanent
+        /// categories are never deleted (Điều 10.3). The editor-in-chief, or the author while
+        /// it is their draft.
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            params(
+                ("id" = String, Path, description = "Item id"),
+                ("If-Match" = String, Header, description = "The ETag of the version deleted"),
+            ),
+            responses(
+                (status = 204, description = "Deleted; the audit log keeps the record"),
+                (status = 403, description = "The caller may not delete it", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 409, description = "`permanent_item` (filed where retention is permanent: archive it), `published_item` (it has been public: archive it), `in_use` (another item refers to it)", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since loaded", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+                (status = 428, description = "No `If-Match`", body = $crate::error::ProblemDetails, content_type = "application/problem+json"),
+            )
+        )]
+        #[delete($path)]
+        pub async fn $name(
+            actor: $crate::auth::Actor,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            id: actix_web::web::Path<String>,
+            if_match: $crate::api::IfMatch,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            $crate::api::editorial::delete::<$kind>(actor, state, id.into_inner(), if_match).await
+        }
+    };
     (revisions $kind:ident, $tag:literal, $name:ident, $path:literal) => {
         /// The item's saved revisions, newest first, a page at a time (without their content).
         #[utoipa::path(

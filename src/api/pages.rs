@@ -1,7 +1,7 @@
 //! The school's standing pages over HTTP, editorial side: the routes of the editorial machine
 //! typed for pages, and the writes. The public tree and pages are in `public_pages.rs`.
 
-use actix_web::{get, patch, post};
+use actix_web::{delete, get, patch, post};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_page_working_copy)
         .service(create_page)
         .service(update_page)
+        .service(delete_page)
         .service(submit_page)
         .service(approve_page)
         .service(request_changes_page)
@@ -183,6 +184,13 @@ editorial_endpoint!(
     "`slug_taken`",
     "Invalid fields, as on create",
     "Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or published page sends it back to `draft`; the public keeps the published revision."
+);
+
+editorial_endpoint!(
+    delete Page,
+    "pages",
+    delete_page,
+    "/pages/{id}"
 );
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,7 +2,7 @@
 //! the editorial machine typed for people, and the writes. The public directory is in
 //! `public_people.rs`.
 
-use actix_web::{get, patch, post};
+use actix_web::{delete, get, patch, post};
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_person_working_copy)
         .service(create_person)
         .service(update_person)
+        .service(delete_person)
         .service(submit_person)
         .service(approve_person)
         .service(request_changes_person)
@@ -223,6 +224,13 @@ editorial_endpoint!(
     "`slug_taken`",
     "Invalid fields, as on create",
     "Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or published entry sends it back to `draft`; the public keeps the published revision."
+);
+
+editorial_endpoint!(
+    delete Person,
+    "leadership",
+    delete_person,
+    "/leadership/{id}"
 );
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,7 +2,7 @@
 //! editorial machine typed for guides, and the writes. The public side is in
 //! `public_procedures.rs`.
 
-use actix_web::{get, patch, post};
+use actix_web::{delete, get, patch, post};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_procedure_working_copy)
         .service(create_procedure)
         .service(update_procedure)
+        .service(delete_procedure)
         .service(submit_procedure)
         .service(approve_procedure)
         .service(request_changes_procedure)
@@ -291,6 +292,13 @@ editorial_endpoint!(
     "`slug_taken`",
     "Invalid fields, as on create",
     "Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or published guide sends it back to `draft`; the public keeps the published revision."
+);
+
+editorial_endpoint!(
+    delete Procedure,
+    "procedures",
+    delete_procedure,
+    "/procedures/{id}"
 );
 
 #[derive(Debug, Serialize, ToSchema)]

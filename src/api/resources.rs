@@ -1,7 +1,7 @@
 //! Teaching resources over HTTP, editorial side: the routes of the editorial machine typed
 //! for resources, and the writes. The public library is in `public_resources.rs`.
 
-use actix_web::{get, patch, post};
+use actix_web::{delete, get, patch, post};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_resource_working_copy)
         .service(create_resource)
         .service(update_resource)
+        .service(delete_resource)
         .service(submit_resource)
         .service(approve_resource)
         .service(request_changes_resource)
@@ -242,6 +243,13 @@ editorial_endpoint!(
     "`slug_taken`",
     "Invalid fields, as on create",
     "Save a change as a new revision (requires `If-Match`). Editing an approved, scheduled or published resource sends it back to `draft`; the public keeps the published revision."
+);
+
+editorial_endpoint!(
+    delete TeachingResource,
+    "resources",
+    delete_resource,
+    "/resources/{id}"
 );
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -262,6 +262,13 @@ pub fn can_transition(c: &Caller<'_>, item: &ItemRef<'_>, transition: Transition
     }
 }
 
+/// Who may delete an item that never went public: the editor-in-chief, or its author while
+/// it is still their draft. (What may be deleted at all is the machine's rule.)
+pub fn can_delete(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
+    c.role == Role::EditorInChief
+        || (can_create_content(c.role) && c.owns(item) && item.status.is_open_for_author())
+}
+
 /// "Waiting for my review": submitted items this caller may decide on.
 pub fn can_review(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
     item.status == Status::Submitted && reviewed_items(c).contains(item)

@@ -260,6 +260,13 @@ impl Kind for Document {
         Ok(())
     }
 
+    fn forget(conn: &mut DbConnection, item_id: &str) -> ApiResult<()> {
+        diesel::delete(document_numbers::table.find(item_id)).execute(conn)?;
+        diesel::delete(document_relations::table.filter(document_relations::from_id.eq(item_id)))
+            .execute(conn)?;
+        Ok(())
+    }
+
     /// A published document has at least one file.
     fn ready(_conn: &mut DbConnection, fields: &DocumentFields) -> ApiResult<()> {
         if fields.file_ids.is_empty() {

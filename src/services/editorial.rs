@@ -19,7 +19,7 @@ use crate::auth::roles::{self, Caller, ItemRef, Scope};
 use crate::db::content::{ContentItem, ContentRevision, ContentSlug, ContentTransition};
 use crate::db::schema::{categories, content_items, content_revisions, content_slugs};
 use crate::db::{DbConnection, new_id, now};
-use crate::domain::category::{CategoryKind, ContentKind};
+use crate::domain::category::{CategoryKind, ContentKind, Retention};
 use crate::domain::search::Part;
 use crate::domain::text::slugify;
 use crate::domain::workflow::{self, Status, Transition};
@@ -54,6 +54,12 @@ pub trait Kind: 'static {
     /// What must hold before the public sees the fields (images with alternative text, …).
     fn ready(conn: &mut DbConnection, fields: &Self::Fields) -> ApiResult<()> {
         media::require_alt_text(conn, &Self::media(fields))
+    }
+
+    /// Forgets what `stored` kept of an item being deleted (it never went public).
+    fn forget(conn: &mut DbConnection, item_id: &str) -> ApiResult<()> {
+        let _ = (conn, item_id);
+        Ok(())
     }
 
     /// What of the fields the public may see: the public projection, its search index and
@@ -98,11 +104,12 @@ pub struct Draft<F> {
     pub fields: F,
 }
 
-/// A working copy: its row and its fields, read.
+/// A working copy: its row and its fields, read, and how long its category keeps it.
 #[derive(Debug, Clone)]
 pub struct Working<F> {
     pub row: ContentItem,
     pub fields: F,
+    pub retention: Retention,
 }
 
 impl<F: Clone> Working<F> {
@@ -155,9 +162,23 @@ fn write_fields<F: Serialize>(fields: &F) -> ApiResult<String> {
     serde_json::to_string(fields).map_err(ApiError::internal)
 }
 
-fn working<K: Kind>(row: ContentItem) -> ApiResult<Working<K::Fields>> {
+fn working<K: Kind>(conn: &mut DbConnection, row: ContentItem) -> ApiResult<Working<K::Fields>> {
     let fields = read_fields(&row.fields)?;
-    Ok(Working { row, fields })
+    let retention = retention_of(conn, &row.category_id)?;
+    Ok(Working {
+        row,
+        fields,
+        retention,
+    })
+}
+
+/// The retention class of a category (Điều 10.3), which every item filed there shows.
+fn retention_of(conn: &mut DbConnection, category_id: &str) -> ApiResult<Retention> {
+    let (class, years): (String, Option<i32>) = categories::table
+        .find(category_id)
+        .select((categories::retention_class, categories::retention_years))
+        .first(conn)?;
+    Ok(Retention::from_stored(&class, years))
 }
 
 fn load<K: Kind>(conn: &mut DbConnection, id: &str) -> ApiResult<Working<K::Fields>> {
@@ -166,7 +187,7 @@ fn load<K: Kind>(conn: &mut DbConnection, id: &str) -> ApiResult<Working<K::Fiel
         .filter(content_items::kind.eq(name::<K>()))
         .select(ContentItem::as_select())
         .first(conn)?;
-    working::<K>(row)
+    working::<K>(conn, row)
 }
 
 /// Loads the working copy if the caller may see it; a 404 otherwise, as if it did not exist.
@@ -226,7 +247,7 @@ pub fn find_visible<K: Kind>(
         let item = load_visible::<K>(conn, caller, &owner)?;
         return Ok(Lookup::Moved(item.row.slug));
     };
-    let item = working::<K>(row)?;
+    let item = working::<K>(conn, row)?;
     if !roles::can_see_working_copy(caller, &item.item_ref()) {
         return Err(ApiError::not_found());
     }
@@ -455,6 +476,7 @@ pub fn create<K: Kind>(
                 fields: String::new(),
             },
             fields: draft.fields.clone(),
+            retention: Retention::Permanent,
         };
         // Two items with one title, created at once, both find `-2` free: on PostgreSQL the
         // second insert waits for the first and then fails as a duplicate. Insert in a
@@ -462,6 +484,7 @@ pub fn create<K: Kind>(
         for attempt in 1.. {
             draft.slug = choose_slug::<K>(conn, asked_slug.as_deref(), &draft.title, None)?;
             apply(&mut item, &draft)?;
+            item.retention = retention_of(conn, &item.row.category_id)?;
             let inserted = conn.transaction(|conn| {
                 diesel::insert_into(content_items::table)
                     .values(&item.row)
@@ -544,6 +567,9 @@ fn write_new_revision<K: Kind>(
     }
     let mut item = current.clone();
     apply(&mut item, &new)?;
+    if new.category_id != old.category_id {
+        item.retention = retention_of(conn, &item.row.category_id)?;
+    }
     let from = current.status();
     let to = workflow::after_edit(from);
     item.row.status = to.as_str().to_owned();
@@ -935,10 +961,78 @@ pub fn list_staff<K: Kind>(
     let items = page
         .items
         .into_iter()
-        .map(working::<K>)
+        .map(|row| working::<K>(conn, row))
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Page {
         items,
         next_after: page.next_after,
+    })
+}
+
+/// Deletes an item that never went public and is filed where retention is limited (Điều
+/// 10.3): a draft written by mistake. Everything published is kept: items of permanent
+/// categories are refused (409 `permanent_item`), and so is anything that was ever public
+/// (409 `published_item`): archive it instead. The audit log keeps the deletion.
+pub fn delete<K: Kind>(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    caller: &Caller<'_>,
+    id: &str,
+    if_match: i32,
+) -> ApiResult<()> {
+    use crate::db::schema::{content_transitions, media_uses};
+    crate::db::write_transaction(conn, |conn| {
+        let current = load_visible::<K>(conn, caller, id)?;
+        if !roles::can_delete(caller, &current.item_ref()) {
+            return Err(ApiError::forbidden());
+        }
+        require_version(current.row.version, if_match)?;
+        if current.retention == Retention::Permanent {
+            return Err(ApiError::conflict(
+                "permanent_item",
+                Text::new(
+                    "Mục này thuộc chuyên mục lưu trữ vĩnh viễn (Điều 10.3): không thể xoá, chỉ có thể lưu trữ (archive).",
+                    "This item is filed under a category kept permanently (Điều 10.3): it cannot be deleted, only archived.",
+                ),
+            ));
+        }
+        if current.row.first_published_at.is_some() || current.row.published_revision.is_some() {
+            return Err(ApiError::conflict(
+                "published_item",
+                Text::new(
+                    "Mục này đã từng được công khai nên được giữ lại: hãy lưu trữ (archive) thay vì xoá.",
+                    "This item has been public, so it is kept: archive it instead of deleting it.",
+                ),
+            ));
+        }
+        let kind = name::<K>();
+        K::forget(conn, id)?;
+        diesel::delete(
+            media_uses::table
+                .filter(media_uses::content_type.eq(kind))
+                .filter(media_uses::content_id.eq(id)),
+        )
+        .execute(conn)?;
+        diesel::delete(content_transitions::table.filter(content_transitions::content_id.eq(id)))
+            .execute(conn)?;
+        diesel::delete(content_revisions::table.filter(content_revisions::item_id.eq(id)))
+            .execute(conn)?;
+        diesel::delete(content_slugs::table.filter(content_slugs::item_id.eq(id))).execute(conn)?;
+        diesel::delete(content_items::table.find(id)).execute(conn)?;
+        content::record_write(
+            conn,
+            ctx,
+            Write {
+                content_type: kind,
+                content_id: id,
+                action: "delete",
+                detail: json!({
+                    "title": current.row.title,
+                    "slug": current.row.slug,
+                    "category_id": current.row.category_id,
+                    "revision": current.row.revision,
+                }),
+            },
+        )
     })
 }

@@ -99,6 +99,11 @@ impl Kind for Page {
         Ok(())
     }
 
+    fn forget(conn: &mut DbConnection, item_id: &str) -> ApiResult<()> {
+        diesel::delete(page_parents::table.find(item_id)).execute(conn)?;
+        Ok(())
+    }
+
     fn media(fields: &PageFields) -> Vec<String> {
         let mut ids = html::ids_in_html(&fields.body);
         ids.extend(fields.cover_media_id.iter().cloned());
