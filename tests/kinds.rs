@@ -6,6 +6,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use ttdt::auth::Role;
+use ttdt::auth::roles::Workflow;
+
 use crate::helpers::*;
 use crate::media::{PDF, file, upload};
 
@@ -28,6 +31,8 @@ pub struct Kind {
     /// Public list queries of the kind that must show only published items (besides the
     /// plain list, the category filter and `q`).
     pub public_filters: &'static [&'static str],
+    /// Reviewed before publishing, or kept by some roles who publish without review.
+    pub workflow: Workflow,
 }
 
 pub const ARTICLES: Kind = Kind {
@@ -47,6 +52,7 @@ pub const ARTICLES: Kind = Kind {
         })
     },
     public_filters: &["tag=bi-mat", "tag=Bí mật"],
+    workflow: Workflow::Reviewed,
 };
 
 pub const DOCUMENTS: Kind = Kind {
@@ -76,6 +82,7 @@ pub const DOCUMENTS: Kind = Kind {
         "validity=in_force",
         "signed_from=2025-01-01&signed_to=2025-12-31",
     ],
+    workflow: Workflow::Reviewed,
 };
 
 pub const PROCEDURES: Kind = Kind {
@@ -99,6 +106,7 @@ pub const PROCEDURES: Kind = Kind {
         })
     },
     public_filters: &["field=giao-duc-tieu-hoc", "field=Giáo dục tiểu học"],
+    workflow: Workflow::Reviewed,
 };
 
 pub const PAGES: Kind = Kind {
@@ -118,6 +126,7 @@ pub const PAGES: Kind = Kind {
         })
     },
     public_filters: &[],
+    workflow: Workflow::Reviewed,
 };
 
 pub const PEOPLE: Kind = Kind {
@@ -138,6 +147,7 @@ pub const PEOPLE: Kind = Kind {
         })
     },
     public_filters: &["term=current", "term=all", "unit=to-chuyen-mon-khoi-1"],
+    workflow: Workflow::Reviewed,
 };
 
 pub const RESOURCES: Kind = Kind {
@@ -167,6 +177,27 @@ pub const RESOURCES: Kind = Kind {
         "grade=3",
         "school_year=2025-2026",
     ],
+    workflow: Workflow::Reviewed,
+};
+
+pub const LINKS: Kind = Kind {
+    path: "links",
+    noun: "link",
+    category_kind: "links",
+    text_field: "description",
+    revision_number: "number",
+    foreign_categories: &["news", "introduction"],
+    body: |b, title, n| {
+        json!({
+            "title": title,
+            "url": format!("https://truong{n}.muongcha.edu.vn"),
+            "group": "district_schools",
+            "order": n,
+            "category_id": b.category,
+        })
+    },
+    public_filters: &["group=district_schools"],
+    workflow: Workflow::Managed(&[Role::EditorInChief, Role::Technician]),
 };
 
 /// A school with a board for one kind: a category of the kind, a board member reviewing it,
@@ -199,7 +230,11 @@ impl Board {
         let member = app
             .staff_with("board_member", json!({"category_ids": [category]}))
             .await;
-        let writer = app.staff("contributor").await;
+        // Who writes: a contributor, or for a kind kept by some roles, a keeper not the chief.
+        let writer = match kind.workflow {
+            Workflow::Reviewed => app.staff("contributor").await,
+            Workflow::Managed(_) => app.staff("technician").await,
+        };
         let r = upload(
             &app,
             Some(&chief.token),
@@ -323,13 +358,23 @@ impl Board {
         }
     }
 
-    pub async fn publish(&self, id: &str) {
-        self.steps(id, &["submit", "approve", "publish"]).await;
+    /// The steps from a draft to where the chief may publish it: review, unless the kind
+    /// has none.
+    pub fn to_publishable(&self) -> &'static [&'static str] {
+        match self.kind.workflow {
+            Workflow::Reviewed => &["submit", "approve"],
+            Workflow::Managed(_) => &[],
+        }
     }
 
-    /// Submits, approves and publishes at `at`; the answer to the publish step.
+    pub async fn publish(&self, id: &str) {
+        self.steps(id, self.to_publishable()).await;
+        self.steps(id, &["publish"]).await;
+    }
+
+    /// Takes it to publishable and publishes at `at`; the answer to the publish step.
     pub async fn schedule(&self, id: &str, at: chrono::DateTime<chrono::Utc>) -> Resp {
-        self.steps(id, &["submit", "approve"]).await;
+        self.steps(id, self.to_publishable()).await;
         let etag = self.etag_of(id).await;
         let publish_at = json!({ "publish_at": at.to_rfc3339() });
         self.step(&self.chief.token, id, &etag, "publish", Some(publish_at))
@@ -1175,6 +1220,7 @@ async fn the_staff_list_shows_exactly_what_the_item_rules_allow(kind: &'static K
                         author_id: author,
                         category_id: category,
                         status: *status,
+                        workflow: kind.workflow,
                     })
                 })
                 .map(|(id, ..)| id.clone())
@@ -1328,62 +1374,46 @@ async fn retention_is_shown_and_only_drafts_never_public_in_limited_categories_a
     assert_eq!(r.status, 200, "still there: {}", r.text);
 }
 
-/// One `#[tokio::test]` per kind and scenario: `kinds::articles::…`, `kinds::documents::…`.
+/// One `#[tokio::test]` per kind and scenario: `kinds::articles::…`, `kinds::links::…`. The
+/// scenarios of review run on every reviewed kind; the others on every kind, links too (their
+/// own workflow is held to its rules in `tests/links.rs`).
 macro_rules! for_every_kind {
-    ($($scenario:ident),* $(,)?) => {
-        mod articles {
+    (every: [$($all:ident),* $(,)?], reviewed: [$($rev:ident),* $(,)?] $(,)?) => {
+        for_every_kind!(@kinds [$($all),*, $($rev),*] articles ARTICLES, documents DOCUMENTS,
+            procedures PROCEDURES, pages PAGES, people PEOPLE, resources RESOURCES);
+        for_every_kind!(@kinds [$($all),*] links LINKS);
+    };
+    (@kinds $scenarios:tt $($module:ident $kind:ident),*) => {
+        $(for_every_kind!(@module $scenarios $module $kind);)*
+    };
+    (@module [$($scenario:ident),*] $module:ident $kind:ident) => {
+        mod $module {
             $(#[tokio::test]
             async fn $scenario() {
-                super::$scenario(&super::ARTICLES).await
-            })*
-        }
-        mod documents {
-            $(#[tokio::test]
-            async fn $scenario() {
-                super::$scenario(&super::DOCUMENTS).await
-            })*
-        }
-        mod procedures {
-            $(#[tokio::test]
-            async fn $scenario() {
-                super::$scenario(&super::PROCEDURES).await
-            })*
-        }
-        mod pages {
-            $(#[tokio::test]
-            async fn $scenario() {
-                super::$scenario(&super::PAGES).await
-            })*
-        }
-        mod people {
-            $(#[tokio::test]
-            async fn $scenario() {
-                super::$scenario(&super::PEOPLE).await
-            })*
-        }
-        mod resources {
-            $(#[tokio::test]
-            async fn $scenario() {
-                super::$scenario(&super::RESOURCES).await
+                super::$scenario(&super::$kind).await
             })*
         }
     };
 }
 
 for_every_kind!(
-    permission_table_for_every_operation_and_role,
-    a_board_member_never_approves_their_own_nor_outside_their_categories,
-    the_public_never_sees_what_is_not_published,
-    another_contributors_item_is_a_404_like_a_missing_one,
-    two_editors_saving_the_same_version_one_wins_the_other_gets_412,
-    editing_a_published_item_keeps_the_published_revision_public,
-    revisions_list_read_diff_and_restore,
-    review_steps_need_a_comment_and_a_possible_transition,
-    staff_lists_filter_by_status_mine_and_awaiting_my_review,
-    a_scheduled_item_goes_live_on_time,
-    the_change_feed_holds_only_what_the_public_saw_change,
-    items_are_filed_only_under_categories_of_their_kind,
-    the_staff_list_shows_exactly_what_the_item_rules_allow,
-    the_machines_own_fields_are_checked_alike_on_every_kind,
-    retention_is_shown_and_only_drafts_never_public_in_limited_categories_are_deleted,
+    every: [
+        editing_a_published_item_keeps_the_published_revision_public,
+        revisions_list_read_diff_and_restore,
+        a_scheduled_item_goes_live_on_time,
+        items_are_filed_only_under_categories_of_their_kind,
+        the_machines_own_fields_are_checked_alike_on_every_kind,
+    ],
+    reviewed: [
+        permission_table_for_every_operation_and_role,
+        a_board_member_never_approves_their_own_nor_outside_their_categories,
+        the_public_never_sees_what_is_not_published,
+        another_contributors_item_is_a_404_like_a_missing_one,
+        two_editors_saving_the_same_version_one_wins_the_other_gets_412,
+        review_steps_need_a_comment_and_a_possible_transition,
+        staff_lists_filter_by_status_mine_and_awaiting_my_review,
+        the_change_feed_holds_only_what_the_public_saw_change,
+        the_staff_list_shows_exactly_what_the_item_rules_allow,
+        retention_is_shown_and_only_drafts_never_public_in_limited_categories_are_deleted,
+    ],
 );

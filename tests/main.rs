@@ -13,6 +13,7 @@ mod documents;
 mod errors;
 mod jwt_attacks;
 mod kinds;
+mod links;
 mod media;
 mod media_memory;
 mod migrations;

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod editorial;
 mod editorial_endpoint;
 pub mod health;
+pub mod links;
 pub mod media;
 pub mod middleware;
 pub mod pages;
@@ -18,6 +19,7 @@ pub mod people;
 pub mod procedures;
 pub mod public_articles;
 pub mod public_documents;
+pub mod public_links;
 pub mod public_pages;
 pub mod public_people;
 pub mod public_procedures;
@@ -65,6 +67,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(people::configure)
         .configure(public_resources::configure)
         .configure(resources::configure)
+        .configure(public_links::configure)
+        .configure(links::configure)
         .configure(media::configure);
 }
 

@@ -114,12 +114,23 @@ pub struct Caller<'a> {
     pub publish: bool,
 }
 
+/// How a kind's items reach the public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workflow {
+    /// Written by the board and contributors, reviewed before publishing (Điều 5.1–5.3).
+    Reviewed,
+    /// Kept by the roles named, who publish without review (links, Điều 7.6); the principal
+    /// reads them as everything.
+    Managed(&'static [Role]),
+}
+
 /// What the rules need to know about a content item.
 #[derive(Debug, Clone, Copy)]
 pub struct ItemRef<'a> {
     pub author_id: &'a str,
     pub category_id: &'a str,
     pub status: Status,
+    pub workflow: Workflow,
 }
 
 impl Caller<'_> {
@@ -138,6 +149,14 @@ pub fn can_create_content(role: Role) -> bool {
         role,
         Role::EditorInChief | Role::DeputyEditor | Role::BoardMember | Role::Contributor
     )
+}
+
+/// Who writes new items of a kind: the writers of a reviewed kind, the keepers of a managed one.
+pub fn can_create(workflow: Workflow, role: Role) -> bool {
+    match workflow {
+        Workflow::Reviewed => can_create_content(role),
+        Workflow::Managed(keepers) => keepers.contains(&role),
+    }
 }
 
 /// Staff who write content, and the technical team, upload media.
@@ -198,7 +217,14 @@ impl Scope<'_> {
 /// The working copies a caller may see (unpublished states, revisions, history): the
 /// principal, chief and deputy all; a board member their own and their categories'; a
 /// contributor their own. Everyone else none, and gets a 404 as if the item did not exist.
-pub fn working_copies<'a>(c: &Caller<'a>) -> Scope<'a> {
+pub fn working_copies<'a>(c: &Caller<'a>, workflow: Workflow) -> Scope<'a> {
+    if let Workflow::Managed(keepers) = workflow {
+        return if keepers.contains(&c.role) || c.role == Role::Principal {
+            Scope::All
+        } else {
+            Scope::Nothing
+        };
+    }
     match c.role {
         Role::Principal | Role::EditorInChief | Role::DeputyEditor => Scope::All,
         Role::BoardMember => Scope::AuthorOrCategories {
@@ -212,7 +238,10 @@ pub fn working_copies<'a>(c: &Caller<'a>) -> Scope<'a> {
 
 /// The items a caller reviews (approves, asks changes of, rejects): the chief and deputy all;
 /// a board member those in their categories, never their own work (Điều 5.3).
-pub fn reviewed_items<'a>(c: &Caller<'a>) -> Scope<'a> {
+pub fn reviewed_items<'a>(c: &Caller<'a>, workflow: Workflow) -> Scope<'a> {
+    if workflow != Workflow::Reviewed {
+        return Scope::Nothing;
+    }
     match c.role {
         Role::EditorInChief | Role::DeputyEditor => Scope::All,
         Role::BoardMember => Scope::CategoriesNotBy {
@@ -225,7 +254,7 @@ pub fn reviewed_items<'a>(c: &Caller<'a>) -> Scope<'a> {
 
 /// Whether the caller may see the item's working copy: [`working_copies`] holds it.
 pub fn can_see_working_copy(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
-    working_copies(c).contains(item)
+    working_copies(c, item.workflow).contains(item)
 }
 
 /// Contributors change only their own drafts; board members their own drafts and anything in
@@ -233,6 +262,9 @@ pub fn can_see_working_copy(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
 pub fn can_edit(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
     if item.status == Status::Archived {
         return false;
+    }
+    if let Workflow::Managed(keepers) = item.workflow {
+        return keepers.contains(&c.role);
     }
     match c.role {
         Role::EditorInChief | Role::DeputyEditor => true,
@@ -245,11 +277,19 @@ pub fn can_edit(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
 /// Whether the caller's role allows `transition` on the item (the state machine decides
 /// separately whether it is possible from the item's status).
 pub fn can_transition(c: &Caller<'_>, item: &ItemRef<'_>, transition: Transition) -> bool {
+    // A managed kind's keepers take every step; the state machine knows it has no review.
+    if let Workflow::Managed(keepers) = item.workflow {
+        return keepers.contains(&c.role)
+            && !matches!(
+                transition,
+                Transition::PublishScheduled | Transition::Reopen
+            );
+    }
     match transition {
         Transition::Submit => can_edit(c, item),
         // Review before publish: board members review their fields, never their own work.
         Transition::Approve | Transition::RequestChanges | Transition::Reject => {
-            reviewed_items(c).contains(item)
+            reviewed_items(c, item.workflow).contains(item)
         }
         // The chief publishes; the deputy only by the chief's standing delegation (Điều 5.2).
         Transition::Publish | Transition::Unpublish | Transition::Archive => match c.role {
@@ -265,13 +305,16 @@ pub fn can_transition(c: &Caller<'_>, item: &ItemRef<'_>, transition: Transition
 /// Who may delete an item that never went public: the editor-in-chief, or its author while
 /// it is still their draft. (What may be deleted at all is the machine's rule.)
 pub fn can_delete(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
+    if let Workflow::Managed(keepers) = item.workflow {
+        return keepers.contains(&c.role);
+    }
     c.role == Role::EditorInChief
         || (can_create_content(c.role) && c.owns(item) && item.status.is_open_for_author())
 }
 
 /// "Waiting for my review": submitted items this caller may decide on.
 pub fn can_review(c: &Caller<'_>, item: &ItemRef<'_>) -> bool {
-    item.status == Status::Submitted && reviewed_items(c).contains(item)
+    item.status == Status::Submitted && reviewed_items(c, item.workflow).contains(item)
 }
 
 #[cfg(test)]

@@ -264,6 +264,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_pages,
     public_people,
     public_resources,
+    public_links,
     content_transitions,
     change_feed,
     media,
@@ -369,3 +370,13 @@ diesel::table! {
 }
 
 diesel::joinable!(public_resources -> public_items (item_id));
+
+diesel::table! {
+    public_links (item_id) {
+        item_id -> Text,
+        link_group -> Text,
+        rank -> Integer,
+    }
+}
+
+diesel::joinable!(public_links -> public_items (item_id));

@@ -98,17 +98,21 @@ pub enum ContentKind {
     /// Teaching resources: research, initiatives, e-lessons, slides, teaching aids, tests
     /// (`/api/v1/resources`).
     Resource,
+    /// Links to central, provincial and district sites and the district's schools; kept by
+    /// the chief and the technical team, without review (`/api/v1/links`).
+    Link,
 }
 
 impl ContentKind {
     /// Every kind, for what runs over all of them (the scheduler, the search index).
-    pub const ALL: [ContentKind; 6] = [
+    pub const ALL: [ContentKind; 7] = [
         ContentKind::Article,
         ContentKind::Document,
         ContentKind::Procedure,
         ContentKind::Page,
         ContentKind::Person,
         ContentKind::Resource,
+        ContentKind::Link,
     ];
 
     /// The kind's name: the `kind` of its rows, its audit entries, its change-feed entries.
@@ -120,6 +124,7 @@ impl ContentKind {
             Self::Page => "page",
             Self::Person => "person",
             Self::Resource => "resource",
+            Self::Link => "link",
         }
     }
 
@@ -133,6 +138,7 @@ impl ContentKind {
             Self::Page => "pages",
             Self::Person => "leadership",
             Self::Resource => "resources",
+            Self::Link => "links",
         }
     }
 
@@ -145,6 +151,7 @@ impl ContentKind {
             Self::Page => ("trang", "pages"),
             Self::Person => ("người trong danh bạ", "people in the directory"),
             Self::Resource => ("tài nguyên dạy học", "teaching resources"),
+            Self::Link => ("liên kết", "links"),
         }
     }
 
@@ -164,6 +171,7 @@ impl ContentKind {
             Self::Procedure => &[CategoryKind::Procedures, CategoryKind::PublicServices],
             Self::Page | Self::Person => &[CategoryKind::Introduction],
             Self::Resource => &[CategoryKind::TeachingResources],
+            Self::Link => &[CategoryKind::Links],
         }
     }
 

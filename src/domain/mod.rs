@@ -4,6 +4,7 @@ pub mod category;
 pub mod documents;
 pub mod formats;
 pub mod html;
+pub mod links;
 pub mod pages;
 pub mod people;
 pub mod procedures;

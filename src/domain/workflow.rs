@@ -110,10 +110,29 @@ impl Transition {
 
 /// Where `transition` leads from `from`, or `None` when it is not allowed from there.
 /// `scheduled` says the publish time lies in the future; `live` that a published revision is
-/// on the public site (an item being re-edited can still be taken down).
-pub fn next(from: Status, transition: Transition, scheduled: bool, live: bool) -> Option<Status> {
+/// on the public site (an item being re-edited can still be taken down); `reviewed` that the
+/// kind is reviewed before publishing: a kind that is not (links) has no review steps, is
+/// published from its draft, and goes back to draft when taken down.
+pub fn next(
+    from: Status,
+    transition: Transition,
+    scheduled: bool,
+    live: bool,
+    reviewed: bool,
+) -> Option<Status> {
     use Status::*;
     use Transition as T;
+    if !reviewed {
+        return match (transition, from) {
+            (T::Publish, Draft) => Some(if scheduled { Scheduled } else { Published }),
+            (T::PublishScheduled, Scheduled) => Some(Published),
+            (T::Unpublish, Published | Scheduled) => Some(Draft),
+            (T::Unpublish, Draft) if live => Some(Draft),
+            (T::Reopen, Scheduled | Published) => Some(Draft),
+            (T::Archive, Draft | Scheduled | Published) => Some(Archived),
+            _ => None,
+        };
+    }
     match (transition, from) {
         (T::Submit, Draft | ChangesRequested) => Some(Submitted),
         (T::Approve, Submitted) => Some(Approved),
@@ -148,11 +167,11 @@ mod tests {
     fn the_happy_path_reaches_published() {
         let mut s = Status::Draft;
         for t in [Transition::Submit, Transition::Approve, Transition::Publish] {
-            s = next(s, t, false, false).unwrap();
+            s = next(s, t, false, false, true).unwrap();
         }
         assert_eq!(s, Status::Published);
         assert_eq!(
-            next(Status::Approved, Transition::Publish, true, false),
+            next(Status::Approved, Transition::Publish, true, false, true),
             Some(Status::Scheduled)
         );
         assert_eq!(
@@ -160,7 +179,8 @@ mod tests {
                 Status::Scheduled,
                 Transition::PublishScheduled,
                 false,
-                false
+                false,
+                true
             ),
             Some(Status::Published)
         );
@@ -170,39 +190,77 @@ mod tests {
     fn nothing_skips_review() {
         for from in [Status::Draft, Status::ChangesRequested, Status::Submitted] {
             assert_eq!(
-                next(from, Transition::Publish, false, false),
+                next(from, Transition::Publish, false, false, true),
                 None,
                 "{from:?}"
             );
         }
-        assert_eq!(next(Status::Draft, Transition::Approve, false, false), None);
         assert_eq!(
-            next(Status::Archived, Transition::Submit, false, false),
+            next(Status::Draft, Transition::Approve, false, false, true),
             None
         );
         assert_eq!(
-            next(Status::Archived, Transition::Archive, false, false),
+            next(Status::Archived, Transition::Submit, false, false, true),
+            None
+        );
+        assert_eq!(
+            next(Status::Archived, Transition::Archive, false, false, true),
             None
         );
     }
 
     #[test]
+    fn a_kind_without_review_publishes_from_its_draft_and_has_no_review_steps() {
+        use Status::*;
+        use Transition as T;
+        assert_eq!(
+            next(Draft, T::Publish, false, false, false),
+            Some(Published)
+        );
+        assert_eq!(next(Draft, T::Publish, true, false, false), Some(Scheduled));
+        assert_eq!(
+            next(Published, T::Unpublish, false, true, false),
+            Some(Draft)
+        );
+        assert_eq!(
+            next(Published, T::Archive, false, true, false),
+            Some(Archived)
+        );
+        for t in [T::Submit, T::Approve, T::RequestChanges, T::Reject] {
+            for from in Status::ALL {
+                assert_eq!(
+                    next(from, t, false, false, false),
+                    None,
+                    "{t:?} from {from:?}"
+                );
+            }
+        }
+        assert_eq!(next(Archived, T::Publish, false, false, false), None);
+    }
+
+    #[test]
     fn review_outcomes() {
         assert_eq!(
-            next(Status::Submitted, Transition::RequestChanges, false, false),
+            next(
+                Status::Submitted,
+                Transition::RequestChanges,
+                false,
+                false,
+                true
+            ),
             Some(Status::ChangesRequested)
         );
         assert_eq!(
-            next(Status::Submitted, Transition::Reject, false, false),
+            next(Status::Submitted, Transition::Reject, false, false, true),
             Some(Status::Draft)
         );
         assert_eq!(after_edit(Status::Published), Status::Draft);
         assert_eq!(
-            next(Status::Draft, Transition::Unpublish, false, true),
+            next(Status::Draft, Transition::Unpublish, false, true, true),
             Some(Status::Draft)
         );
         assert_eq!(
-            next(Status::Draft, Transition::Unpublish, false, false),
+            next(Status::Draft, Transition::Unpublish, false, false, true),
             None
         );
         assert_eq!(after_edit(Status::Submitted), Status::Submitted);

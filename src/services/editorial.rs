@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::content::{self, PublicChange, Write, require_version};
 use super::{AuditContext, Lookup, Page, media, page_key, projection};
-use crate::auth::roles::{self, Caller, ItemRef, Scope};
+use crate::auth::roles::{self, Caller, ItemRef, Scope, Workflow};
 use crate::db::content::{ContentItem, ContentRevision, ContentSlug, ContentTransition};
 use crate::db::schema::{categories, content_items, content_revisions, content_slugs};
 use crate::db::{DbConnection, new_id, now};
@@ -32,6 +32,8 @@ pub trait Kind: 'static {
     const FALLBACK_SLUG: &'static str;
     /// The fields public lists show; the others only the item.
     const LISTED: &'static [&'static str];
+    /// Who keeps its items and whether they are reviewed before publishing.
+    const WORKFLOW: Workflow = Workflow::Reviewed;
     /// The kind's own fields, stored as one JSON object, already normalised and checked for
     /// form (lengths, encoding) by the API.
     type Fields: Serialize + DeserializeOwned + Clone + PartialEq + Send + 'static;
@@ -126,11 +128,12 @@ impl<F: Clone> Working<F> {
         }
     }
 
-    fn item_ref(&self) -> ItemRef<'_> {
+    fn item_ref(&self, workflow: Workflow) -> ItemRef<'_> {
         ItemRef {
             author_id: &self.row.author_id,
             category_id: &self.row.category_id,
             status: self.status(),
+            workflow,
         }
     }
 }
@@ -197,7 +200,7 @@ pub fn load_visible<K: Kind>(
     id: &str,
 ) -> ApiResult<Working<K::Fields>> {
     let item = load::<K>(conn, id)?;
-    if !roles::can_see_working_copy(caller, &item.item_ref()) {
+    if !roles::can_see_working_copy(caller, &item.item_ref(K::WORKFLOW)) {
         return Err(ApiError::not_found());
     }
     Ok(item)
@@ -212,7 +215,7 @@ fn load_for_edit<K: Kind>(
     if_match: i32,
 ) -> ApiResult<Working<K::Fields>> {
     let current = load_visible::<K>(conn, caller, id)?;
-    if !roles::can_edit(caller, &current.item_ref()) {
+    if !roles::can_edit(caller, &current.item_ref(K::WORKFLOW)) {
         return Err(ApiError::forbidden());
     }
     require_version(current.row.version, if_match)?;
@@ -248,7 +251,7 @@ pub fn find_visible<K: Kind>(
         return Ok(Lookup::Moved(item.row.slug));
     };
     let item = working::<K>(conn, row)?;
-    if !roles::can_see_working_copy(caller, &item.item_ref()) {
+    if !roles::can_see_working_copy(caller, &item.item_ref(K::WORKFLOW)) {
         return Err(ApiError::not_found());
     }
     Ok(Lookup::Found(item))
@@ -448,7 +451,7 @@ pub fn create<K: Kind>(
     asked_slug: Option<String>,
     note: &str,
 ) -> ApiResult<Working<K::Fields>> {
-    if !roles::can_create_content(caller.role) {
+    if !roles::can_create(K::WORKFLOW, caller.role) {
         return Err(ApiError::forbidden());
     }
     let kind = name::<K>();
@@ -664,7 +667,7 @@ pub fn transition<K: Kind>(
 ) -> ApiResult<Working<K::Fields>> {
     crate::db::write_transaction(conn, |conn| {
         let current = load_visible::<K>(conn, caller, id)?;
-        if !roles::can_transition(caller, &current.item_ref(), t) {
+        if !roles::can_transition(caller, &current.item_ref(K::WORKFLOW), t) {
             return Err(ApiError::forbidden());
         }
         require_version(current.row.version, if_match)?;
@@ -698,7 +701,9 @@ fn apply_transition<K: Kind>(
     let from = current.status();
     let scheduled = t == Transition::Publish && publish_at.is_some_and(|p| p > at);
     let live = current.row.published_revision.is_some();
-    let to = workflow::next(from, t, scheduled, live).ok_or_else(|| invalid_transition(t, from))?;
+    let reviewed = K::WORKFLOW == Workflow::Reviewed;
+    let to = workflow::next(from, t, scheduled, live, reviewed)
+        .ok_or_else(|| invalid_transition(t, from))?;
     let mut item = current.clone();
     let row = &mut item.row;
     row.status = to.as_str().to_owned();
@@ -920,7 +925,7 @@ pub fn list_staff<K: Kind>(
     limit: usize,
 ) -> ApiResult<Page<Working<K::Fields>>> {
     use content_items::dsl as c;
-    let seen = roles::working_copies(caller);
+    let seen = roles::working_copies(caller, K::WORKFLOW);
     if seen == Scope::Nothing {
         return Err(ApiError::forbidden());
     }
@@ -943,7 +948,7 @@ pub fn list_staff<K: Kind>(
     if filter.awaiting_my_review {
         q = within(
             q.filter(c::status.eq(Status::Submitted.as_str())),
-            roles::reviewed_items(caller),
+            roles::reviewed_items(caller, K::WORKFLOW),
         );
     }
     if let Some((t, id)) = after {
@@ -983,7 +988,7 @@ pub fn delete<K: Kind>(
     use crate::db::schema::{content_transitions, media_uses};
     crate::db::write_transaction(conn, |conn| {
         let current = load_visible::<K>(conn, caller, id)?;
-        if !roles::can_delete(caller, &current.item_ref()) {
+        if !roles::can_delete(caller, &current.item_ref(K::WORKFLOW)) {
             return Err(ApiError::forbidden());
         }
         require_version(current.row.version, if_match)?;

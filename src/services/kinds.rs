@@ -4,6 +4,7 @@
 use super::articles::Article;
 use super::documents::Document;
 use super::editorial::{self, Kind};
+use super::links::Link;
 use super::pages::Page;
 use super::people::Person;
 use super::procedures::Procedure;
@@ -33,7 +34,7 @@ fn entry<K: Kind>() -> Registered {
     }
 }
 
-pub fn all() -> [Registered; 6] {
+pub fn all() -> [Registered; 7] {
     [
         entry::<Article>(),
         entry::<Document>(),
@@ -41,6 +42,7 @@ pub fn all() -> [Registered; 6] {
         entry::<Page>(),
         entry::<Person>(),
         entry::<TeachingResource>(),
+        entry::<Link>(),
     ]
 }
 

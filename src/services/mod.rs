@@ -10,6 +10,7 @@ pub mod documents;
 pub mod editorial;
 pub mod encoding;
 pub mod kinds;
+pub mod links;
 pub mod media;
 pub mod pages;
 pub mod people;
