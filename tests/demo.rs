@@ -117,6 +117,7 @@ impl Client {
             "/editorial/pages",
             "/editorial/leadership",
             "/editorial/resources",
+            "/editorial/links",
             "/media",
         ] {
             counts.push((list.to_owned(), self.all(list, Some(chief)).len()));
@@ -256,6 +257,8 @@ fn the_sample_school_loads_once_through_the_api_with_a_log_in_for_every_role() {
         "past principals stay on record"
     );
     assert!(api.all("/resources", None).len() >= 6);
+    let (_, links) = api.get("/links", None);
+    assert!(links["groups"].as_array().unwrap().len() >= 4, "{links}");
     let categories = api.all("/categories", None);
     for kind in [
         "introduction",
@@ -290,7 +293,7 @@ fn the_sample_school_loads_once_through_the_api_with_a_log_in_for_every_role() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(added, ["0"; 8], "{second}");
+    assert_eq!(added, ["0"; 9], "{second}");
     let relogins = logins(&second);
     let (_, email, old) = &printed[0];
     assert!(

@@ -26,7 +26,7 @@ const STORIES: [(&str, &str); 5] = [
     ),
     (
         concat!(env!("CARGO_MANIFEST_DIR"), "/docs/pages.md"),
-        "## Pages and the directory with curl",
+        "## Pages, the directory and links with curl",
     ),
     (
         concat!(env!("CARGO_MANIFEST_DIR"), "/docs/resources.md"),

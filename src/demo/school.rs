@@ -1143,3 +1143,61 @@ pub const RESOURCES: [Teaching; 6] = [
         award: Some("school"),
     },
 ];
+
+/// (title, url, group, order).
+pub const LINKS: [(&str, &str, &str, i32); 9] = [
+    (
+        "Bộ Giáo dục và Đào tạo",
+        "https://moet.gov.vn",
+        "central",
+        1,
+    ),
+    (
+        "Cổng Dịch vụ công quốc gia",
+        "https://dichvucong.gov.vn",
+        "central",
+        2,
+    ),
+    (
+        "Cơ sở dữ liệu quốc gia về văn bản pháp luật",
+        "https://vbpl.vn",
+        "central",
+        3,
+    ),
+    (
+        "Sở Giáo dục và Đào tạo tỉnh Điện Biên",
+        "https://sogddt.dienbien.gov.vn",
+        "province",
+        1,
+    ),
+    (
+        "Cổng thông tin điện tử tỉnh Điện Biên",
+        "https://dienbien.gov.vn",
+        "province",
+        2,
+    ),
+    (
+        "Ủy ban nhân dân huyện Mường Chà",
+        "https://muongcha.dienbien.gov.vn",
+        "district",
+        1,
+    ),
+    (
+        "Phòng Giáo dục và Đào tạo huyện Mường Chà",
+        "https://pgdmuongcha.edu.vn",
+        "district",
+        2,
+    ),
+    (
+        "Trường PTDTBT Tiểu học Hừa Ngài",
+        "https://thhuangai.edu.vn",
+        "district_schools",
+        1,
+    ),
+    (
+        "Trường PTDTBT Tiểu học Sa Lông",
+        "https://thsalong.edu.vn",
+        "district_schools",
+        2,
+    ),
+];
