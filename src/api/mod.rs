@@ -17,6 +17,7 @@ pub mod middleware;
 pub mod pages;
 pub mod people;
 pub mod procedures;
+pub mod public;
 pub mod public_articles;
 pub mod public_documents;
 pub mod public_links;

@@ -1,24 +1,23 @@
 //! Public reads of articles: only published revisions, newest first, searchable.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{encode_cursor, page_request, utc};
+use super::utc;
 use crate::db::content::{PublicCard, PublicItem};
+use crate::domain::category::ContentKind;
 use crate::domain::text::tag_key;
-use crate::error::{ApiError, ApiResult, ProblemDetails};
+use crate::error::{ApiResult, ProblemDetails};
 use crate::services::articles::{self, ArticleFields};
 use crate::services::editorial::read_fields;
 use crate::services::projection::public_fields;
-use crate::services::public::{self, SearchHit, SearchScope};
-use crate::services::{Lookup, Page};
+use crate::services::public::{self};
 use crate::state::AppState;
 
-const ARTICLE: &str = crate::domain::category::ContentKind::Article.as_str();
+const ARTICLE: &str = ContentKind::Article.as_str();
 
 /// Public pages may be cached briefly by browsers and proxies.
 pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
@@ -121,22 +120,6 @@ pub struct PublicArticleList {
     pub next_cursor: Option<String>,
 }
 
-impl PublicArticleList {
-    fn of<T>(
-        page: Page<T>,
-        entry: impl Fn(T) -> ApiResult<PublicArticleSummary>,
-    ) -> ApiResult<Self> {
-        Ok(PublicArticleList {
-            next_cursor: page.next_after.as_deref().map(encode_cursor),
-            items: page
-                .items
-                .into_iter()
-                .map(entry)
-                .collect::<ApiResult<_>>()?,
-        })
-    }
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PublicListQuery {
@@ -177,77 +160,35 @@ pub async fn list_articles(
     query: web::Query<PublicListQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let (after, limit) = page_request(q.cursor.as_deref(), q.limit)?;
-    for (name, value) in [("q", &q.q), ("category", &q.category), ("tag", &q.tag)] {
-        if let Some(value) = value {
-            super::check_query_text(name, value)?;
-        }
-    }
-    let _search_permit = match q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(_) => Some(
-            state
-                .search_permits
-                .acquire()
-                .await
-                .map_err(ApiError::internal)?,
-        ),
-        None => None,
+    let published = (
+        q.from.map(day_start_utc),
+        q.to.and_then(|d| d.succ_opt()).map(day_start_utc),
+    );
+    let tag = q.tag.as_deref().map(tag_key);
+    let listing = super::public::Listing {
+        q: q.q,
+        category: q.category,
+        cursor: q.cursor,
+        limit: q.limit,
     };
-    let body = state
-        .db(move |conn| {
-            let category_id = match &q.category {
-                None => None,
-                Some(c) => match crate::services::categories::resolve_id(conn, c)? {
-                    Some(id) => Some(id),
-                    // An unknown category has no articles.
-                    None => {
-                        return Ok(PublicArticleList {
-                            items: Vec::new(),
-                            next_cursor: None,
-                        });
-                    }
-                },
-            };
-            if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-                let offset = super::search_offset(after.as_deref())?;
-                let scope = SearchScope {
-                    kind: Some(ARTICLE),
-                    category_id: category_id.as_deref(),
-                };
-                let page = public::search(conn, text, scope, offset, limit)?;
-                return PublicArticleList::of(page, |hit: SearchHit| {
-                    PublicArticleSummary::of(hit.item, Some(hit.snippet))
-                });
-            }
-            let after = super::time_cursor(after)?;
-            let published = (
-                q.from.map(day_start_utc),
-                q.to.and_then(|d| d.succ_opt()).map(day_start_utc),
-            );
-            let page = match q.tag.as_deref().map(tag_key) {
-                Some(tag) => articles::list_tagged(
-                    conn,
-                    &tag,
-                    category_id.as_deref(),
-                    published,
-                    after,
-                    limit,
-                )?,
-                None => public::list(
-                    conn,
-                    ARTICLE,
-                    category_id.as_deref(),
-                    published,
-                    after,
-                    limit,
-                )?,
-            };
-            PublicArticleList::of(page, |card| PublicArticleSummary::of(card, None))
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-        .json(body))
+    super::public::list(
+        &state,
+        ContentKind::Article,
+        listing,
+        &[("tag", q.tag.as_deref())],
+        move |conn, category_id, after, limit| match tag {
+            Some(tag) => articles::list_tagged(conn, &tag, category_id, published, after, limit),
+            None => public::list(conn, ARTICLE, category_id, published, after, limit),
+        },
+        |_, cards| {
+            cards
+                .into_iter()
+                .map(|(card, snippet)| PublicArticleSummary::of(card, snippet))
+                .collect()
+        },
+        |items, next_cursor| PublicArticleList { items, next_cursor },
+    )
+    .await
 }
 
 /// A published article by id or slug. An old slug redirects (301) to the current one.
@@ -265,16 +206,8 @@ pub async fn get_article(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let found = state
-        .db(move |conn| public::get(conn, ARTICLE, &id))
-        .await?;
-    Ok(match found {
-        Lookup::Found(a) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .json(PublicArticleResponse::of(a)?),
-        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
-            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .finish(),
+    super::public::item(&state, ContentKind::Article, id.into_inner(), |_, a| {
+        PublicArticleResponse::of(a)
     })
+    .await
 }

@@ -9,11 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::public_articles::PUBLIC_CACHE;
-use super::{encode_cursor, page_request, utc};
+use super::utc;
 use crate::db::content::{PublicCard, PublicItem};
+use crate::domain::category::ContentKind;
 use crate::domain::documents::{DocumentForm, RelationKind, Validity, vietnam_day};
 use crate::error::{ApiError, ApiResult, ProblemDetails};
-use crate::services::documents::{self, Document, DocumentFields};
+use crate::services::documents::{self, DocumentFields};
 use crate::services::editorial::read_fields;
 use crate::services::projection::public_fields;
 use crate::services::{Lookup, procedures, public};
@@ -284,61 +285,38 @@ pub async fn list_documents(
     query: web::Query<PublicDocumentQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let (after, limit) = page_request(q.cursor.as_deref(), q.limit)?;
-    for (name, value) in [
-        ("q", &q.q),
-        ("category", &q.category),
-        ("issuer", &q.issuer),
-    ] {
-        if let Some(value) = value {
-            super::check_query_text(name, value)?;
-        }
-    }
     let today = today(&state);
-    let body = state
-        .db(move |conn| {
-            let category_id = match &q.category {
-                None => None,
-                Some(c) => {
-                    Some(crate::services::categories::resolve_id(conn, c)?.unwrap_or_default())
-                }
+    let filter = documents::PublicFilter {
+        form: q.form,
+        issuer: q.issuer.clone(),
+        year: q.year,
+        category_id: None,
+        validity: q.validity,
+        signed_from: q.signed_from,
+        signed_to: q.signed_to,
+    };
+    let listing = super::public::Listing {
+        q: q.q,
+        category: q.category,
+        cursor: q.cursor,
+        limit: q.limit,
+    };
+    super::public::list(
+        &state,
+        ContentKind::Document,
+        listing,
+        &[("issuer", q.issuer.as_deref())],
+        move |conn, category_id, after, limit| {
+            let filter = documents::PublicFilter {
+                category_id: category_id.map(str::to_owned),
+                ..filter
             };
-            let (cards, next) = if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty())
-            {
-                let offset = super::search_offset(after.as_deref())?;
-                let scope = public::SearchScope {
-                    kind: Some(crate::domain::category::ContentKind::Document.as_str()),
-                    category_id: category_id.as_deref(),
-                };
-                let page = public::search(conn, text, scope, offset, limit)?;
-                (
-                    page.items.into_iter().map(|h| h.item).collect::<Vec<_>>(),
-                    page.next_after,
-                )
-            } else {
-                let filter = documents::PublicFilter {
-                    form: q.form,
-                    issuer: q.issuer,
-                    year: q.year,
-                    category_id,
-                    validity: q.validity,
-                    signed_from: q.signed_from,
-                    signed_to: q.signed_to,
-                };
-                let after = super::time_cursor(after)?;
-                let page = documents::list_public(conn, &filter, today, after, limit)?;
-                (page.items, page.next_after)
-            };
-            let items = summaries_of(conn, cards, today)?;
-            Ok(PublicDocumentList {
-                items,
-                next_cursor: next.as_deref().map(encode_cursor),
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-        .json(body))
+            documents::list_public(conn, &filter, today, after, limit)
+        },
+        move |conn, cards| summaries_of(conn, cards.into_iter().map(|(c, _)| c).collect(), today),
+        |items, next_cursor| PublicDocumentList { items, next_cursor },
+    )
+    .await
 }
 
 /// A published document by id or slug; an old slug redirects.
@@ -357,24 +335,13 @@ pub async fn get_document(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let today = today(&state);
-    let found = state
-        .db(move |conn| {
-            Ok(
-                match public::get(conn, crate::services::editorial::name::<Document>(), &id)? {
-                    Lookup::Found(item) => Lookup::Found(public_document(conn, item, today)?),
-                    Lookup::Moved(slug) => Lookup::Moved(slug),
-                },
-            )
-        })
-        .await?;
-    Ok(match found {
-        Lookup::Found(d) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .json(d),
-        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/documents/{slug}")))
-            .finish(),
-    })
+    super::public::item(
+        &state,
+        ContentKind::Document,
+        id.into_inner(),
+        move |conn, item| public_document(conn, item, today),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -406,7 +373,7 @@ pub async fn get_document_by_number(
     let document = state
         .db(move |conn| {
             let id = documents::by_number(conn, &number, year)?.ok_or_else(ApiError::not_found)?;
-            match public::get(conn, crate::services::editorial::name::<Document>(), &id)? {
+            match public::get(conn, ContentKind::Document.as_str(), &id)? {
                 Lookup::Found(item) => public_document(conn, item, today),
                 Lookup::Moved(_) => Err(ApiError::not_found()),
             }

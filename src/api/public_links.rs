@@ -15,10 +15,7 @@ use crate::domain::links::LinkGroup;
 use crate::error::{ApiResult, ProblemDetails};
 use crate::services::editorial::read_fields;
 use crate::services::links::{self, LinkFields};
-use crate::services::{Lookup, public};
 use crate::state::AppState;
-
-const LINK: &str = ContentKind::Link.as_str();
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_links).service(get_link);
@@ -133,13 +130,8 @@ pub async fn get_link(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let found = state.db(move |conn| public::get(conn, LINK, &id)).await?;
-    Ok(match found {
-        Lookup::Found(item) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .json(PublicLink::of(item.into_card())?),
-        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/links/{slug}")))
-            .finish(),
+    super::public::item(&state, ContentKind::Link, id.into_inner(), |_, item| {
+        PublicLink::of(item.into_card())
     })
+    .await
 }

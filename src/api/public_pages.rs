@@ -10,15 +10,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::public_articles::PUBLIC_CACHE;
 use super::utc;
+use crate::db::DbConnection;
+use crate::db::content::PublicItem;
 use crate::domain::category::ContentKind;
 use crate::domain::pages::Node;
 use crate::error::{ApiResult, ProblemDetails};
 use crate::services::pages::{self, Entry, PageFields};
 use crate::services::projection::public_fields;
-use crate::services::{Lookup, public};
 use crate::state::AppState;
-
-const PAGE: &str = ContentKind::Page.as_str();
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(page_tree).service(get_page);
@@ -126,55 +125,43 @@ pub async fn get_page(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let found = state
-        .db(move |conn| {
-            Ok(match public::get(conn, PAGE, &id)? {
-                Lookup::Found(item) => {
-                    let f: PageFields = public_fields(&item.card, &item.detail)?;
-                    let all = pages::entries(conn)?;
-                    let mut breadcrumbs = Vec::new();
-                    let mut up = f.parent_id.clone();
-                    while let Some(parent) = up.take() {
-                        let Some(e) = all.iter().find(|e| e.id == parent) else {
-                            break;
-                        };
-                        if e.id == item.item_id || breadcrumbs.len() > all.len() {
-                            break;
-                        }
-                        breadcrumbs.push(PublicPageLink::from(e));
-                        up = e.parent_id.clone();
-                    }
-                    breadcrumbs.reverse();
-                    let children = all
-                        .iter()
-                        .filter(|e| e.parent_id.as_deref() == Some(item.item_id.as_str()))
-                        .map(PublicPageLink::from)
-                        .collect();
-                    Lookup::Found(PublicPageResponse {
-                        id: item.item_id,
-                        slug: item.slug,
-                        title: item.title,
-                        summary: f.summary,
-                        body: f.body,
-                        cover_media_id: f.cover_media_id,
-                        category_id: item.category_id,
-                        position: f.position,
-                        breadcrumbs,
-                        children,
-                        published_at: utc(item.published_at),
-                        updated_at: utc(item.updated_at),
-                    })
-                }
-                Lookup::Moved(slug) => Lookup::Moved(slug),
-            })
-        })
-        .await?;
-    Ok(match found {
-        Lookup::Found(p) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .json(p),
-        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/pages/{slug}")))
-            .finish(),
+    super::public::item(&state, ContentKind::Page, id.into_inner(), page_of).await
+}
+
+/// A published page with its breadcrumbs and children, from the published pages.
+fn page_of(conn: &mut DbConnection, item: PublicItem) -> ApiResult<PublicPageResponse> {
+    let f: PageFields = public_fields(&item.card, &item.detail)?;
+    let all = pages::entries(conn)?;
+    let mut breadcrumbs = Vec::new();
+    let mut up = f.parent_id.clone();
+    while let Some(parent) = up.take() {
+        let Some(e) = all.iter().find(|e| e.id == parent) else {
+            break;
+        };
+        if e.id == item.item_id || breadcrumbs.len() > all.len() {
+            break;
+        }
+        breadcrumbs.push(PublicPageLink::from(e));
+        up = e.parent_id.clone();
+    }
+    breadcrumbs.reverse();
+    let children = all
+        .iter()
+        .filter(|e| e.parent_id.as_deref() == Some(item.item_id.as_str()))
+        .map(PublicPageLink::from)
+        .collect();
+    Ok(PublicPageResponse {
+        id: item.item_id,
+        slug: item.slug,
+        title: item.title,
+        summary: f.summary,
+        body: f.body,
+        cover_media_id: f.cover_media_id,
+        category_id: item.category_id,
+        position: f.position,
+        breadcrumbs,
+        children,
+        published_at: utc(item.published_at),
+        updated_at: utc(item.updated_at),
     })
 }

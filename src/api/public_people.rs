@@ -18,10 +18,7 @@ use crate::error::{ApiResult, ProblemDetails};
 use crate::services::editorial::read_fields;
 use crate::services::people::{self, PersonFields, Term};
 use crate::services::projection::public_fields;
-use crate::services::{Lookup, public};
 use crate::state::AppState;
-
-const PERSON: &str = ContentKind::Person.as_str();
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_people).service(get_person);
@@ -172,22 +169,13 @@ pub async fn get_person(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let today = vietnam_day(state.settings.clock.now());
-    let found = state
-        .db(move |conn| {
-            Ok(match public::get(conn, PERSON, &id)? {
-                Lookup::Found(item) => Lookup::Found(entry(item, today)?),
-                Lookup::Moved(slug) => Lookup::Moved(slug),
-            })
-        })
-        .await?;
-    Ok(match found {
-        Lookup::Found(p) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .json(p),
-        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/leadership/{slug}")))
-            .finish(),
-    })
+    super::public::item(
+        &state,
+        ContentKind::Person,
+        id.into_inner(),
+        move |_, item| entry(item, today),
+    )
+    .await
 }
 
 fn entry(item: PublicItem, today: NaiveDate) -> ApiResult<PublicPersonResponse> {

@@ -10,19 +10,17 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::public_articles::PUBLIC_CACHE;
 use super::public_documents::PublicDocumentFile;
-use super::{encode_cursor, page_request, utc};
+use super::utc;
 use crate::db::DbConnection;
 use crate::db::content::{PublicCard, PublicItem};
 use crate::domain::category::ContentKind;
 use crate::domain::procedures::{self, PaperCopy, SubmitMethod};
 use crate::error::{ApiResult, ProblemDetails};
+use crate::services::documents;
 use crate::services::editorial::read_fields;
 use crate::services::procedures::{self as guides, ProcedureFields};
 use crate::services::projection::public_fields;
-use crate::services::{Lookup, documents, public};
 use crate::state::AppState;
-
-const PROCEDURE: &str = ContentKind::Procedure.as_str();
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_procedures)
@@ -250,59 +248,30 @@ pub async fn list_procedures(
     query: web::Query<PublicProcedureQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let (after, limit) = page_request(q.cursor.as_deref(), q.limit)?;
-    for (name, value) in [("q", &q.q), ("field", &q.field), ("category", &q.category)] {
-        if let Some(value) = value {
-            super::check_query_text(name, value)?;
-        }
-    }
-    let body = state
-        .db(move |conn| {
-            let category_id = match &q.category {
-                None => None,
-                Some(c) => {
-                    Some(crate::services::categories::resolve_id(conn, c)?.unwrap_or_default())
-                }
-            };
-            let (items, next) = if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty())
-            {
-                let offset = super::search_offset(after.as_deref())?;
-                let scope = public::SearchScope {
-                    kind: Some(PROCEDURE),
-                    category_id: category_id.as_deref(),
-                };
-                let page = public::search(conn, text, scope, offset, limit)?;
-                let items = page
-                    .items
-                    .into_iter()
-                    .map(|h| summary_of(h.item, Some(h.snippet)))
-                    .collect::<ApiResult<Vec<_>>>()?;
-                (items, page.next_after)
-            } else {
-                let after = super::time_cursor(after)?;
-                let page = guides::list_public(
-                    conn,
-                    q.field.as_deref(),
-                    category_id.as_deref(),
-                    after,
-                    limit,
-                )?;
-                let items = page
-                    .items
-                    .into_iter()
-                    .map(|c| summary_of(c, None))
-                    .collect::<ApiResult<Vec<_>>>()?;
-                (items, page.next_after)
-            };
-            Ok(PublicProcedureList {
-                items,
-                next_cursor: next.as_deref().map(encode_cursor),
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-        .json(body))
+    let field = q.field.clone();
+    let listing = super::public::Listing {
+        q: q.q,
+        category: q.category,
+        cursor: q.cursor,
+        limit: q.limit,
+    };
+    super::public::list(
+        &state,
+        ContentKind::Procedure,
+        listing,
+        &[("field", q.field.as_deref())],
+        move |conn, category_id, after, limit| {
+            guides::list_public(conn, field.as_deref(), category_id, after, limit)
+        },
+        |_, cards| {
+            cards
+                .into_iter()
+                .map(|(card, snippet)| summary_of(card, snippet))
+                .collect()
+        },
+        |items, next_cursor| PublicProcedureList { items, next_cursor },
+    )
+    .await
 }
 
 /// A field (lĩnh vực) of published guides.
@@ -360,20 +329,11 @@ pub async fn get_procedure(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let found = state
-        .db(move |conn| {
-            Ok(match public::get(conn, PROCEDURE, &id)? {
-                Lookup::Found(item) => Lookup::Found(public_procedure(conn, item)?),
-                Lookup::Moved(slug) => Lookup::Moved(slug),
-            })
-        })
-        .await?;
-    Ok(match found {
-        Lookup::Found(p) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .json(p),
-        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/procedures/{slug}")))
-            .finish(),
-    })
+    super::public::item(
+        &state,
+        ContentKind::Procedure,
+        id.into_inner(),
+        public_procedure,
+    )
+    .await
 }

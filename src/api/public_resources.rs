@@ -1,28 +1,24 @@
 //! The public library of teaching resources: the list with its filters (type, subject,
 //! grade, school year) and a resource with its files and authors.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::public_articles::PUBLIC_CACHE;
 use super::public_documents::PublicDocumentFile;
-use super::{encode_cursor, page_request, utc};
+use super::utc;
 use crate::db::DbConnection;
 use crate::db::content::{PublicCard, PublicItem};
 use crate::domain::category::ContentKind;
 use crate::domain::resources::{AwardLevel, ResourceType};
 use crate::error::{ApiResult, ProblemDetails};
+use crate::services::documents;
 use crate::services::editorial::read_fields;
 use crate::services::projection::public_fields;
 use crate::services::resources::{self, Author, ResourceFields};
-use crate::services::{Lookup, documents, public};
 use crate::state::AppState;
-
-const RESOURCE: &str = ContentKind::Resource.as_str();
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_resources).service(get_resource);
@@ -180,63 +176,38 @@ pub async fn list_resources(
     query: web::Query<PublicResourceQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let (after, limit) = page_request(q.cursor.as_deref(), q.limit)?;
-    for (name, value) in [
-        ("q", &q.q),
-        ("subject", &q.subject),
-        ("school_year", &q.school_year),
-        ("category", &q.category),
-    ] {
-        if let Some(value) = value {
-            super::check_query_text(name, value)?;
-        }
-    }
-    let body = state
-        .db(move |conn| {
-            let category_id = match &q.category {
-                None => None,
-                Some(c) => {
-                    Some(crate::services::categories::resolve_id(conn, c)?.unwrap_or_default())
-                }
+    let filter = resources::PublicFilter {
+        resource_type: q.resource_type,
+        subject: q.subject.clone(),
+        grade: q.grade,
+        school_year: q.school_year.clone(),
+        category_id: None,
+    };
+    let listing = super::public::Listing {
+        q: q.q,
+        category: q.category,
+        cursor: q.cursor,
+        limit: q.limit,
+    };
+    super::public::list(
+        &state,
+        ContentKind::Resource,
+        listing,
+        &[
+            ("subject", q.subject.as_deref()),
+            ("school_year", q.school_year.as_deref()),
+        ],
+        move |conn, category_id, after, limit| {
+            let filter = resources::PublicFilter {
+                category_id: category_id.map(str::to_owned),
+                ..filter
             };
-            let (cards, next) = if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty())
-            {
-                let offset = super::search_offset(after.as_deref())?;
-                let scope = public::SearchScope {
-                    kind: Some(RESOURCE),
-                    category_id: category_id.as_deref(),
-                };
-                let page = public::search(conn, text, scope, offset, limit)?;
-                let cards = page
-                    .items
-                    .into_iter()
-                    .map(|h| (h.item, Some(h.snippet)))
-                    .collect();
-                (cards, page.next_after)
-            } else {
-                let filter = resources::PublicFilter {
-                    resource_type: q.resource_type,
-                    subject: q.subject,
-                    grade: q.grade,
-                    school_year: q.school_year,
-                    category_id,
-                };
-                let after = super::time_cursor(after)?;
-                let page = resources::list_public(conn, &filter, after, limit)?;
-                (
-                    page.items.into_iter().map(|c| (c, None)).collect(),
-                    page.next_after,
-                )
-            };
-            Ok(PublicResourceList {
-                items: summaries(conn, cards)?,
-                next_cursor: next.as_deref().map(encode_cursor),
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-        .json(body))
+            resources::list_public(conn, &filter, after, limit)
+        },
+        summaries,
+        |items, next_cursor| PublicResourceList { items, next_cursor },
+    )
+    .await
 }
 
 fn public_resource(conn: &mut DbConnection, item: PublicItem) -> ApiResult<PublicResourceResponse> {
@@ -266,20 +237,11 @@ pub async fn get_resource(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let found = state
-        .db(move |conn| {
-            Ok(match public::get(conn, RESOURCE, &id)? {
-                Lookup::Found(item) => Lookup::Found(public_resource(conn, item)?),
-                Lookup::Moved(slug) => Lookup::Moved(slug),
-            })
-        })
-        .await?;
-    Ok(match found {
-        Lookup::Found(r) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
-            .json(r),
-        Lookup::Moved(slug) => HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/resources/{slug}")))
-            .finish(),
-    })
+    super::public::item(
+        &state,
+        ContentKind::Resource,
+        id.into_inner(),
+        public_resource,
+    )
+    .await
 }
