@@ -7,6 +7,7 @@ pub mod html;
 pub mod links;
 pub mod pages;
 pub mod people;
+pub mod privacy;
 pub mod procedures;
 pub mod resources;
 pub mod search;
