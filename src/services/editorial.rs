@@ -165,9 +165,8 @@ fn write_fields<F: Serialize>(fields: &F) -> ApiResult<String> {
     serde_json::to_string(fields).map_err(ApiError::internal)
 }
 
-fn working<K: Kind>(conn: &mut DbConnection, row: ContentItem) -> ApiResult<Working<K::Fields>> {
+fn working<K: Kind>(row: ContentItem, retention: Retention) -> ApiResult<Working<K::Fields>> {
     let fields = read_fields(&row.fields)?;
-    let retention = retention_of(conn, &row.category_id)?;
     Ok(Working {
         row,
         fields,
@@ -175,13 +174,34 @@ fn working<K: Kind>(conn: &mut DbConnection, row: ContentItem) -> ApiResult<Work
     })
 }
 
-/// The retention class of a category (Điều 10.3), which every item filed there shows.
-fn retention_of(conn: &mut DbConnection, category_id: &str) -> ApiResult<Retention> {
-    let (class, years): (String, Option<i32>) = categories::table
-        .find(category_id)
-        .select((categories::retention_class, categories::retention_years))
-        .first(conn)?;
-    Ok(Retention::from_stored(&class, years))
+/// A row read back as a working copy, with its category's retention (Điều 10.3).
+fn read_working<K: Kind>(
+    conn: &mut DbConnection,
+    row: ContentItem,
+) -> ApiResult<Working<K::Fields>> {
+    let retention = retentions(conn, &[row.category_id.as_str()])?
+        .remove(&row.category_id)
+        .unwrap_or(Retention::Permanent);
+    working::<K>(row, retention)
+}
+
+/// The retention of each of `category_ids`, in one query.
+fn retentions(
+    conn: &mut DbConnection,
+    category_ids: &[&str],
+) -> ApiResult<std::collections::HashMap<String, Retention>> {
+    let rows: Vec<(String, String, Option<i32>)> = categories::table
+        .filter(categories::id.eq_any(category_ids))
+        .select((
+            categories::id,
+            categories::retention_class,
+            categories::retention_years,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, class, years)| (id, Retention::from_stored(&class, years)))
+        .collect())
 }
 
 fn load<K: Kind>(conn: &mut DbConnection, id: &str) -> ApiResult<Working<K::Fields>> {
@@ -190,7 +210,7 @@ fn load<K: Kind>(conn: &mut DbConnection, id: &str) -> ApiResult<Working<K::Fiel
         .filter(content_items::kind.eq(name::<K>()))
         .select(ContentItem::as_select())
         .first(conn)?;
-    working::<K>(conn, row)
+    read_working::<K>(conn, row)
 }
 
 /// Loads the working copy if the caller may see it; a 404 otherwise, as if it did not exist.
@@ -250,7 +270,7 @@ pub fn find_visible<K: Kind>(
         let item = load_visible::<K>(conn, caller, &owner)?;
         return Ok(Lookup::Moved(item.row.slug));
     };
-    let item = working::<K>(conn, row)?;
+    let item = read_working::<K>(conn, row)?;
     if !roles::can_see_working_copy(caller, &item.item_ref(K::WORKFLOW)) {
         return Err(ApiError::not_found());
     }
@@ -259,15 +279,21 @@ pub fn find_visible<K: Kind>(
 
 /// The category must exist and be one the kind is filed under: 422 `unknown_category` or
 /// `category_kind_mismatch` on `category_id`.
-fn ensure_category(conn: &mut DbConnection, kind: ContentKind, id: &str) -> ApiResult<()> {
+/// Checks that `id` is a category the kind may be filed under; its retention, which the item
+/// then shows.
+fn ensure_category(conn: &mut DbConnection, kind: ContentKind, id: &str) -> ApiResult<Retention> {
     // Held until commit: the category's kind cannot change under the item being filed.
     crate::db::lock_invariant_shared(conn, &super::categories::kind_lock(id))?;
-    let category: Option<String> = categories::table
+    let category: Option<(String, String, Option<i32>)> = categories::table
         .find(id)
-        .select(categories::kind)
+        .select((
+            categories::kind,
+            categories::retention_class,
+            categories::retention_years,
+        ))
         .first(conn)
         .optional()?;
-    let Some(category) = category else {
+    let Some((category, class, years)) = category else {
         return Err(ApiError::field(
             "category_id",
             "unknown_category",
@@ -275,7 +301,7 @@ fn ensure_category(conn: &mut DbConnection, kind: ContentKind, id: &str) -> ApiR
         ));
     };
     if CategoryKind::parse(&category).is_some_and(|c| kind.accepts(c)) {
-        return Ok(());
+        return Ok(Retention::from_stored(&class, years));
     }
     let kinds = kind
         .category_kinds()
@@ -456,7 +482,7 @@ pub fn create<K: Kind>(
     }
     let kind = name::<K>();
     crate::db::write_transaction(conn, |conn| {
-        ensure_category(conn, K::KIND, &draft.category_id)?;
+        let retention = ensure_category(conn, K::KIND, &draft.category_id)?;
         K::check(conn, &draft.fields, None)?;
         let id = new_id();
         let at = now();
@@ -479,7 +505,7 @@ pub fn create<K: Kind>(
                 fields: String::new(),
             },
             fields: draft.fields.clone(),
-            retention: Retention::Permanent,
+            retention,
         };
         // Two items with one title, created at once, both find `-2` free: on PostgreSQL the
         // second insert waits for the first and then fails as a duplicate. Insert in a
@@ -487,7 +513,6 @@ pub fn create<K: Kind>(
         for attempt in 1.. {
             draft.slug = choose_slug::<K>(conn, asked_slug.as_deref(), &draft.title, None)?;
             apply(&mut item, &draft)?;
-            item.retention = retention_of(conn, &item.row.category_id)?;
             let inserted = conn.transaction(|conn| {
                 diesel::insert_into(content_items::table)
                     .values(&item.row)
@@ -562,17 +587,14 @@ fn write_new_revision<K: Kind>(
     note: &str,
 ) -> ApiResult<Working<K::Fields>> {
     let kind = name::<K>();
+    let mut item = current.clone();
     if new.category_id != old.category_id {
-        ensure_category(conn, K::KIND, &new.category_id)?;
+        item.retention = ensure_category(conn, K::KIND, &new.category_id)?;
     }
     if new.fields != old.fields {
         K::check(conn, &new.fields, Some(&old.fields))?;
     }
-    let mut item = current.clone();
     apply(&mut item, &new)?;
-    if new.category_id != old.category_id {
-        item.retention = retention_of(conn, &item.row.category_id)?;
-    }
     let from = current.status();
     let to = workflow::after_edit(from);
     item.row.status = to.as_str().to_owned();
@@ -963,10 +985,18 @@ pub fn list_staff<K: Kind>(
         .limit(limit as i64 + 1)
         .load(conn)?;
     let page = Page::from_rows(rows, limit, |r| page_key(r.updated_at, &r.id));
+    let categories: Vec<&str> = page.items.iter().map(|r| r.category_id.as_str()).collect();
+    let kept = retentions(conn, &categories)?;
     let items = page
         .items
         .into_iter()
-        .map(|row| working::<K>(conn, row))
+        .map(|row| {
+            let retention = kept
+                .get(&row.category_id)
+                .copied()
+                .unwrap_or(Retention::Permanent);
+            working::<K>(row, retention)
+        })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Page {
         items,
