@@ -92,28 +92,46 @@ fn number_taken() -> ApiError {
     )
 }
 
-fn check_files(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()> {
+/// Those of `ids` that are not a PDF, DOC, DOCX or ODT file of the media library (what a
+/// document attaches and a procedure guide offers as a form).
+pub fn not_document_files<'a>(conn: &mut DbConnection, ids: &[&'a str]) -> ApiResult<Vec<&'a str>> {
     let known: Vec<(String, String)> = media_table::table
         .filter(media_table::id.eq_any(ids))
         .filter(media_table::kind.eq(MediaKind::Document.as_str()))
         .select((media_table::id, media_table::content_type))
         .load(conn)?;
-    let bad: Vec<&String> = ids
+    Ok(ids
         .iter()
+        .copied()
         .filter(|id| {
             !known
                 .iter()
-                .any(|(k, t)| k == *id && FILE_TYPES.contains(&t.as_str()))
+                .any(|(k, t)| k == id && FILE_TYPES.contains(&t.as_str()))
         })
-        .collect();
+        .collect())
+}
+
+/// Those of `ids` that are not documents of the registry (published or not).
+pub fn not_documents<'a>(conn: &mut DbConnection, ids: &[&'a str]) -> ApiResult<Vec<&'a str>> {
+    let known: Vec<String> = content_items::table
+        .filter(content_items::id.eq_any(ids))
+        .filter(content_items::kind.eq(Document::KIND.as_str()))
+        .select(content_items::id)
+        .load(conn)?;
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| !known.iter().any(|k| k == id))
+        .collect())
+}
+
+fn check_files(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()> {
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let bad = not_document_files(conn, &ids)?;
     if bad.is_empty() {
         return Ok(());
     }
-    let list = bad
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = bad.join(", ");
     Err(ApiError::field(
         "file_ids",
         "unknown_document_file",
@@ -127,12 +145,7 @@ fn check_files(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()> {
 /// The targets of relations must be documents.
 fn check_targets(conn: &mut DbConnection, relations: &[Relation]) -> ApiResult<()> {
     let targets: Vec<&str> = relations.iter().map(|r| r.document_id.as_str()).collect();
-    let known: Vec<String> = content_items::table
-        .filter(content_items::id.eq_any(&targets))
-        .filter(content_items::kind.eq(Document::KIND.as_str()))
-        .select(content_items::id)
-        .load(conn)?;
-    if let Some(missing) = targets.iter().find(|t| !known.iter().any(|k| k == *t)) {
+    if let Some(missing) = not_documents(conn, &targets)?.first() {
         return Err(ApiError::field(
             "relations",
             "unknown_document",

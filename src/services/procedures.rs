@@ -10,13 +10,12 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+use super::documents;
 use super::editorial::Kind;
 use super::{Page, page_key};
 use crate::db::DbConnection;
 use crate::db::content::PublicCard;
-use crate::db::schema::{
-    content_items, media as media_table, public_items, public_procedure_bases, public_procedures,
-};
+use crate::db::schema::{public_items, public_procedure_bases, public_procedures};
 use crate::domain::category::ContentKind;
 use crate::domain::procedures::{self, PaperCopy, SubmitMethod};
 use crate::domain::search::Part;
@@ -181,30 +180,22 @@ fn check_form(fields: &ProcedureFields) -> ApiResult<()> {
 
 /// The forms named by the papers must be document files of the media library.
 fn check_forms(conn: &mut DbConnection, papers: &[Paper]) -> ApiResult<()> {
-    let ids: Vec<&String> = papers
+    let ids: Vec<&str> = papers
         .iter()
-        .filter_map(|p| p.form_media_id.as_ref())
+        .filter_map(|p| p.form_media_id.as_deref())
         .collect();
-    let known: Vec<(String, String)> = media_table::table
-        .filter(media_table::id.eq_any(&ids))
-        .select((media_table::id, media_table::content_type))
-        .load(conn)?;
+    let bad = documents::not_document_files(conn, &ids)?;
     let errors: Vec<FieldError> = papers
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            let id = p.form_media_id.as_ref()?;
-            let ok = known
-                .iter()
-                .any(|(k, t)| k == id && super::documents::FILE_TYPES.contains(&t.as_str()));
-            (!ok).then(|| {
-                field_error(
-                    format!("papers[{i}].form_media_id"),
-                    "unknown_form_file",
-                    format!("Không có tệp PDF, DOC, DOCX hoặc ODT nào với mã {id}."),
-                    format!("No PDF, DOC, DOCX or ODT file in the media library with id {id}."),
-                )
-            })
+            let id = p.form_media_id.as_deref().filter(|id| bad.contains(id))?;
+            Some(field_error(
+                format!("papers[{i}].form_media_id"),
+                "unknown_form_file",
+                format!("Không có tệp PDF, DOC, DOCX hoặc ODT nào với mã {id}."),
+                format!("No PDF, DOC, DOCX or ODT file in the media library with id {id}."),
+            ))
         })
         .collect();
     if errors.is_empty() {
@@ -216,15 +207,12 @@ fn check_forms(conn: &mut DbConnection, papers: &[Paper]) -> ApiResult<()> {
 
 /// The legal basis must name documents of the registry (published or not yet).
 fn check_basis(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()> {
-    let known: Vec<String> = content_items::table
-        .filter(content_items::id.eq_any(ids))
-        .filter(content_items::kind.eq(ContentKind::Document.as_str()))
-        .select(content_items::id)
-        .load(conn)?;
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let bad = documents::not_documents(conn, &ids)?;
     let errors: Vec<FieldError> = ids
         .iter()
         .enumerate()
-        .filter(|(_, id)| !known.contains(id))
+        .filter(|(_, id)| bad.contains(id))
         .map(|(i, id)| {
             field_error(
                 format!("legal_basis[{i}]"),
