@@ -3,18 +3,10 @@
 //! on review run on links in `tests/kinds.rs`; this file holds links to their own rules.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::kinds::{Board, LINKS};
 use crate::media::{file, jpeg, upload};
-
-fn link(b: &Board, title: &str, extra: Value) -> Value {
-    let mut body = b.body_in(&b.category, title);
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    body
-}
 
 #[tokio::test]
 async fn the_chief_and_the_technical_team_keep_links_and_nobody_else_does() {
@@ -59,7 +51,11 @@ async fn the_chief_and_the_technical_team_keep_links_and_nobody_else_does() {
             }
             let etag = b.etag_of(&draft.id).await;
             let (method, path, body) = match *operation {
-                "create" => (Method::POST, b.path(""), Some(link(&b, "Mới", json!({})))),
+                "create" => (
+                    Method::POST,
+                    b.path(""),
+                    Some(b.body_with("Mới", json!({}))),
+                ),
                 "editorial_list" => (Method::GET, b.staff_path(""), None),
                 "read" => (Method::GET, b.staff_path(&format!("/{}", draft.id)), None),
                 "edit" => (
@@ -147,7 +143,7 @@ async fn the_public_gets_every_link_grouped_in_portal_order() {
             .post(
                 "/api/v1/links",
                 Some(&b.writer.token),
-                link(&b, title, json!({"group": group, "order": order})),
+                b.body_with(title, json!({"group": group, "order": order})),
             )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
@@ -247,7 +243,7 @@ async fn only_web_addresses_and_images_are_taken() {
             .post(
                 "/api/v1/links",
                 Some(&b.chief.token),
-                link(&b, "Sai", extra.clone()),
+                b.body_with("Sai", extra.clone()),
             )
             .await;
         assert_eq!(r.status, 422, "{extra}: {}", r.text);
@@ -263,7 +259,7 @@ async fn only_web_addresses_and_images_are_taken() {
             .post(
                 "/api/v1/links",
                 Some(&b.chief.token),
-                link(&b, "Sai", extra.clone()),
+                b.body_with("Sai", extra.clone()),
             )
             .await;
         assert_eq!(r.status, 400, "{extra}: {}", r.text);
@@ -278,7 +274,7 @@ async fn only_web_addresses_and_images_are_taken() {
         .post(
             "/api/v1/links",
             Some(&b.chief.token),
-            link(&b, "Đúng", json!({"logo_media_id": logo})),
+            b.body_with("Đúng", json!({"logo_media_id": logo})),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);

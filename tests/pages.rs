@@ -5,21 +5,8 @@ use serde_json::{Value, json};
 
 use crate::kinds::{Board, PAGES};
 
-async fn page(b: &Board, title: &str, extra: Value) -> String {
-    let mut body = b.body_in(&b.category, title);
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    let r = b
-        .app
-        .post("/api/v1/pages", Some(&b.chief.token), body)
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    r.body["id"].as_str().unwrap().to_owned()
-}
-
 async fn published(b: &Board, title: &str, extra: Value) -> String {
-    let id = page(b, title, extra).await;
+    let id = b.create_with(title, extra).await;
     b.publish(&id).await;
     id
 }
@@ -67,7 +54,9 @@ async fn the_public_gets_the_whole_navigation_tree_in_one_request() {
     )
     .await;
     // Unpublished pages stay out; a published page under one is shown at the top level.
-    let draft = page(&b, "Trang nháp", json!({"parent_id": intro})).await;
+    let draft = b
+        .create_with("Trang nháp", json!({"parent_id": intro}))
+        .await;
     published(&b, "Tuyển dụng", json!({"parent_id": draft, "position": 5})).await;
 
     let r = b.app.get("/api/v1/pages", None).await;
@@ -134,9 +123,13 @@ async fn the_public_gets_the_whole_navigation_tree_in_one_request() {
 #[tokio::test]
 async fn a_page_cannot_be_put_under_itself_its_descendants_or_what_is_not_a_page() {
     let b = Board::new(&PAGES, &[]).await;
-    let top = page(&b, "Giới thiệu chung", json!({})).await;
-    let mid = page(&b, "Cơ cấu tổ chức", json!({"parent_id": top})).await;
-    let low = page(&b, "Tổ chuyên môn", json!({"parent_id": mid})).await;
+    let top = b.create_with("Giới thiệu chung", json!({})).await;
+    let mid = b
+        .create_with("Cơ cấu tổ chức", json!({"parent_id": top}))
+        .await;
+    let low = b
+        .create_with("Tổ chuyên môn", json!({"parent_id": mid}))
+        .await;
     for (id, parent) in [(&top, &top), (&top, &low), (&mid, &low)] {
         let etag = b.etag_of(id).await;
         let r = b
@@ -192,8 +185,8 @@ async fn a_page_cannot_be_put_under_itself_its_descendants_or_what_is_not_a_page
 async fn two_pages_put_under_each_other_at_once_do_not_both_succeed() {
     let b = Board::new(&PAGES, &[("TTDT_WORKERS", "2"), ("TTDT_DB_POOL_SIZE", "8")]).await;
     for round in 0..4 {
-        let one = page(&b, &format!("Trang A{round}"), json!({})).await;
-        let two = page(&b, &format!("Trang B{round}"), json!({})).await;
+        let one = b.create_with(&format!("Trang A{round}"), json!({})).await;
+        let two = b.create_with(&format!("Trang B{round}"), json!({})).await;
         let (e1, e2) = (b.etag_of(&one).await, b.etag_of(&two).await);
         let (r1, r2) = futures::join!(
             b.patch(&b.chief.token, &one, &e1, json!({"parent_id": two})),
@@ -223,13 +216,15 @@ async fn a_draft_page_with_pages_under_it_is_not_deleted_from_under_them() {
         )
         .await;
     let limited = r.body["id"].as_str().unwrap().to_owned();
-    let top = page(&b, "Trang cha", json!({"category_id": limited})).await;
-    let child = page(
-        &b,
-        "Trang con",
-        json!({"category_id": limited, "parent_id": top}),
-    )
-    .await;
+    let top = b
+        .create_with("Trang cha", json!({"category_id": limited}))
+        .await;
+    let child = b
+        .create_with(
+            "Trang con",
+            json!({"category_id": limited, "parent_id": top}),
+        )
+        .await;
     let etag = b.etag_of(&top).await;
     b.delete(&top, &b.chief.token, Some(&etag))
         .await

@@ -12,16 +12,7 @@ const PRIVATE_ADDRESS: &str = "Nhà riêng, bản Huổi Văn";
 const PUBLIC_PHONE: &str = "0215 3 840 123";
 
 async fn person(b: &Board, title: &str, extra: Value) -> String {
-    let mut body = b.body_in(&b.category, title);
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    let r = b
-        .app
-        .post("/api/v1/leadership", Some(&b.chief.token), body)
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id = r.body["id"].as_str().unwrap().to_owned();
+    let id = b.create_with(title, extra).await;
     b.publish(&id).await;
     id
 }
@@ -254,10 +245,7 @@ async fn bad_directory_entries_are_refused_with_the_field_named() {
         ),
     ];
     for (extra, error) in cases {
-        let mut body = b.body_in(&b.category, "Người sai");
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
-        }
+        let body = b.body_with("Người sai", extra.clone());
         let r = b
             .app
             .post("/api/v1/leadership", Some(&b.chief.token), body)
@@ -274,10 +262,7 @@ async fn bad_directory_entries_are_refused_with_the_field_named() {
         json!({"contacts": [{"kind": "phone", "value": "0215 3 840 123", "secret": true}]}),
         json!({"order": "đầu tiên"}),
     ] {
-        let mut body = b.body_in(&b.category, "Người sai");
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
-        }
+        let body = b.body_with("Người sai", extra.clone());
         let r = b
             .app
             .post("/api/v1/leadership", Some(&b.chief.token), body)

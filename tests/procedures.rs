@@ -55,26 +55,8 @@ async fn document_steps(b: &Board, id: &str, steps: &[&str]) {
     }
 }
 
-/// A valid guide with `extra` fields set over it.
-fn guide(b: &Board, title: &str, extra: Value) -> Value {
-    let mut body = b.body_in(&b.category, title);
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    body
-}
-
 async fn published_guide(b: &Board, title: &str, extra: Value) -> String {
-    let r = b
-        .app
-        .post(
-            "/api/v1/procedures",
-            Some(&b.chief.token),
-            guide(b, title, extra),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id = r.body["id"].as_str().unwrap().to_owned();
+    let id = b.create_with(title, extra).await;
     b.publish(&id).await;
     id
 }
@@ -156,7 +138,7 @@ async fn an_unpublished_basis_document_is_not_shown_and_a_draft_guide_is_not_lis
         .post(
             "/api/v1/procedures",
             Some(&b.chief.token),
-            guide(&b, "Thủ tục nháp", json!({"legal_basis": [circular]})),
+            b.body_with("Thủ tục nháp", json!({"legal_basis": [circular]})),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -347,7 +329,7 @@ async fn a_guide_with_bad_fields_is_refused_with_the_field_named_and_nothing_is_
             .post(
                 "/api/v1/procedures",
                 Some(&b.chief.token),
-                guide(&b, "Thủ tục sai", extra.clone()),
+                b.body_with("Thủ tục sai", extra.clone()),
             )
             .await;
         assert_eq!(r.status, 422, "{extra}: {}", r.text);
@@ -374,7 +356,7 @@ async fn a_guide_with_bad_fields_is_refused_with_the_field_named_and_nothing_is_
             .post(
                 "/api/v1/procedures",
                 Some(&b.chief.token),
-                guide(&b, "Thủ tục sai", extra.clone()),
+                b.body_with("Thủ tục sai", extra.clone()),
             )
             .await;
         assert_eq!(r.status, 400, "{extra}: {}", r.text);
@@ -385,7 +367,7 @@ async fn a_guide_with_bad_fields_is_refused_with_the_field_named_and_nothing_is_
         .post(
             "/api/v1/procedures",
             Some(&b.chief.token),
-            guide(&b, "Thủ tục sai", json!({"category_id": article})),
+            b.body_with("Thủ tục sai", json!({"category_id": article})),
         )
         .await;
     assert_eq!(r.status, 422, "{}", r.text);
@@ -433,11 +415,7 @@ async fn publishing_needs_a_step_and_a_way_to_submit() {
         .post(
             "/api/v1/procedures",
             Some(&b.chief.token),
-            guide(
-                &b,
-                "Thủ tục chưa xong",
-                json!({"steps": [], "submission": []}),
-            ),
+            b.body_with("Thủ tục chưa xong", json!({"steps": [], "submission": []})),
         )
         .await;
     assert_eq!(r.status, 201, "a draft may be unfinished: {}", r.text);

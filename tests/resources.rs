@@ -6,25 +6,8 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::kinds::{Board, RESOURCES};
 
-fn resource(b: &Board, title: &str, extra: Value) -> Value {
-    let mut body = b.body_in(&b.category, title);
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    body
-}
-
 async fn published(b: &Board, title: &str, extra: Value) -> String {
-    let r = b
-        .app
-        .post(
-            "/api/v1/resources",
-            Some(&b.chief.token),
-            resource(b, title, extra),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id = r.body["id"].as_str().unwrap().to_owned();
+    let id = b.create_with(title, extra).await;
     b.publish(&id).await;
     id
 }
@@ -142,7 +125,7 @@ async fn grades_are_those_the_school_teaches() {
             .post(
                 "/api/v1/resources",
                 Some(&b.chief.token),
-                resource(&b, "Lớp lạ", json!({"grade": grade})),
+                b.body_with("Lớp lạ", json!({"grade": grade})),
             )
             .await;
         assert_eq!(
@@ -159,7 +142,7 @@ async fn grades_are_those_the_school_teaches() {
         .post(
             "/api/v1/resources",
             Some(&b.chief.token),
-            resource(&b, "Lớp 3", json!({"grade": 3})),
+            b.body_with("Lớp 3", json!({"grade": 3})),
         )
         .await;
     assert_eq!(r.field_errors(), ["grade:grade_not_taught"], "{}", r.text);
@@ -168,7 +151,7 @@ async fn grades_are_those_the_school_teaches() {
         .post(
             "/api/v1/resources",
             Some(&b.chief.token),
-            resource(&b, "Lớp 7", json!({"grade": 7})),
+            b.body_with("Lớp 7", json!({"grade": 7})),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -229,7 +212,7 @@ async fn bad_resources_are_refused_with_the_field_named_and_nothing_is_written()
             .post(
                 "/api/v1/resources",
                 Some(&b.chief.token),
-                resource(&b, "Sai", extra.clone()),
+                b.body_with("Sai", extra.clone()),
             )
             .await;
         assert_eq!(r.status, 422, "{extra}: {}", r.text);
@@ -249,7 +232,7 @@ async fn bad_resources_are_refused_with_the_field_named_and_nothing_is_written()
             .post(
                 "/api/v1/resources",
                 Some(&b.chief.token),
-                resource(&b, "Sai", extra.clone()),
+                b.body_with("Sai", extra.clone()),
             )
             .await;
         assert_eq!(r.status, 400, "{extra}: {}", r.text);
@@ -265,7 +248,7 @@ async fn bad_resources_are_refused_with_the_field_named_and_nothing_is_written()
         .post(
             "/api/v1/resources",
             Some(&b.chief.token),
-            resource(&b, "Chưa có tệp", json!({"file_ids": []})),
+            b.body_with("Chưa có tệp", json!({"file_ids": []})),
         )
         .await;
     let id = r.body["id"].as_str().unwrap().to_owned();
