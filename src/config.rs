@@ -37,6 +37,15 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_MEDIA_MAX_MEGAPIXELS",
     "TTDT_MEDIA_DECODE_MEMORY_MB",
     "TTDT_GRADES",
+    "TTDT_SCHOOL_NAME",
+    "TTDT_SMTP_URL",
+    "TTDT_MAIL_FROM",
+    "TTDT_MAIL_RETRY_SECONDS",
+    "TTDT_QUESTION_ANSWER_DAYS",
+    "TTDT_QUESTION_RATE_ADDRESS",
+    "TTDT_CONTACT_RETENTION_DAYS",
+    "TTDT_HOLIDAYS",
+    "TTDT_WORKING_WEEKENDS",
     "TTDT_ADMIN_EMAIL",
     "TTDT_ADMIN_PASSWORD",
     "RUST_LOG",
@@ -105,10 +114,39 @@ pub struct Settings {
     pub media_limits: MediaLimits,
     /// The grades the school teaches, lowest and highest (a primary school: 1 to 5).
     pub grades: (i32, i32),
+    /// The school's name: the sender of its mail, the heading of its letters.
+    pub school_name: String,
+    pub mail: MailSettings,
+    pub questions: QuestionSettings,
+    /// Working days for deadlines: weekends and public holidays off, plus the year's swaps.
+    pub calendar: crate::domain::calendar::WorkingCalendar,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
     /// The clock date-dependent answers read (the system's; tests fix it).
     pub clock: crate::clock::Clock,
+}
+
+/// How mail leaves: an SMTP server, or, with none configured, `.eml` files under
+/// `data_dir/outbox`.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required`, `smtps://host:465`.
+    pub smtp_url: Option<String>,
+    /// The sender's address; the school's name is its display name.
+    pub from: String,
+    /// The wait before the first retry; each next one doubles it, up to an hour.
+    pub retry_base: Duration,
+}
+
+/// Citizens' questions: the answer deadline, the intake limit and how long contact data stays.
+#[derive(Debug, Clone, Copy)]
+pub struct QuestionSettings {
+    /// Working days from receipt to the answer being sent.
+    pub answer_days: u32,
+    /// Questions and feedback accepted per client address per hour.
+    pub intake_per_hour: u32,
+    /// Days after a question is closed before the asker's contact data is erased.
+    pub contact_retention_days: u32,
 }
 
 /// An invalid setting: names the variable, says what is wrong.
@@ -235,6 +273,43 @@ impl Settings {
                 )
             })?,
         };
+        let school_name = get("TTDT_SCHOOL_NAME")
+            .map(|v| crate::domain::text::clean(&v))
+            .unwrap_or_else(|| "Ban biên tập Trang TTĐT".into());
+        let smtp_url = get("TTDT_SMTP_URL");
+        if let Some(v) = &smtp_url {
+            let ok = url::Url::parse(v)
+                .ok()
+                .is_some_and(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some());
+            if !ok {
+                return Err(err(
+                    "TTDT_SMTP_URL",
+                    "is not an address like smtp://mail.example.vn:587?tls=required or smtps://mail.example.vn".into(),
+                ));
+            }
+        }
+        let from = get("TTDT_MAIL_FROM").unwrap_or_else(|| "no-reply@localhost".into());
+        if from.parse::<lettre::Address>().is_err() {
+            return Err(err(
+                "TTDT_MAIL_FROM",
+                format!("{from:?} is not an e-mail address"),
+            ));
+        }
+        let mail = MailSettings {
+            smtp_url,
+            from,
+            retry_base: Duration::from_secs(number(&get, "TTDT_MAIL_RETRY_SECONDS", 60, 1..=3600)?),
+        };
+        let questions = QuestionSettings {
+            answer_days: number(&get, "TTDT_QUESTION_ANSWER_DAYS", 7, 1..=60)? as u32,
+            intake_per_hour: number(&get, "TTDT_QUESTION_RATE_ADDRESS", 10, 1..=100_000)? as u32,
+            contact_retention_days: number(&get, "TTDT_CONTACT_RETENTION_DAYS", 365, 1..=3650)?
+                as u32,
+        };
+        let calendar = crate::domain::calendar::WorkingCalendar {
+            extra_days_off: dates(&get, "TTDT_HOLIDAYS")?,
+            worked_weekends: dates(&get, "TTDT_WORKING_WEEKENDS")?,
+        };
         let admin_email = get("TTDT_ADMIN_EMAIL");
         let admin_password = get("TTDT_ADMIN_PASSWORD");
         if admin_email.is_some() != admin_password.is_some() {
@@ -271,6 +346,10 @@ impl Settings {
             search_concurrency,
             media_limits,
             grades,
+            school_name,
+            mail,
+            questions,
+            calendar,
             admin_email,
             admin_password,
             clock: crate::clock::Clock::default(),
@@ -305,6 +384,22 @@ fn number(
             ),
         }),
     }
+}
+
+/// A comma-separated list of days, `2026-01-02,2026-04-29`.
+fn dates(
+    get: &impl Fn(&'static str) -> Option<String>,
+    var: &'static str,
+) -> Result<std::collections::BTreeSet<chrono::NaiveDate>, ConfigError> {
+    list(get(var))
+        .iter()
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| ConfigError {
+                var,
+                message: format!("{d:?} is not a day like 2026-04-29"),
+            })
+        })
+        .collect()
 }
 
 fn list(value: Option<String>) -> Vec<String> {

@@ -53,6 +53,14 @@ pub const PROBLEM_CODES: &[&str] = &[
     "published_item",
     "media_in_use",
     "alt_text_in_use",
+    "invalid_step",
+    "question_changed",
+    "answer_locked",
+    "no_answer",
+    "sent_by_email",
+    "not_approved",
+    // 410
+    "contact_erased",
     // 412, 428
     "precondition_failed",
     "precondition_required",

@@ -64,6 +64,7 @@ impl Application {
         )?;
         spawn_database_watch(settings.clone(), health.clone());
         let secret = jwt_secret(&settings)?;
+        let mailer = crate::mail::Mailer::new(&settings)?;
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&secret, &settings.jwt_issuer, settings.access_token_ttl),
             passwords: Passwords::new(settings.password_hash_concurrency),
@@ -71,6 +72,11 @@ impl Application {
                 settings.login_rate_account,
                 settings.login_rate_address,
             ),
+            intake_limiter: crate::auth::ratelimit::AddressLimiter::per_hour(
+                settings.questions.intake_per_hour,
+            ),
+            track_limiter: crate::auth::ratelimit::AddressLimiter::per_minute(60),
+            mail_wakeup: tokio::sync::Notify::new(),
             search_permits: tokio::sync::Semaphore::new(settings.search_concurrency),
             media_store: std::sync::Arc::new(
                 crate::media::store::LocalDisk::open(&settings.media_dir).map_err(|e| {
@@ -93,6 +99,7 @@ impl Application {
             settings: settings.clone(),
         });
         spawn_scheduler(state.clone());
+        crate::mail::spawn_worker(state.clone(), mailer);
         spawn_media_sweep(state.clone());
         let listener = TcpListener::bind(settings.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
@@ -181,7 +188,8 @@ fn spawn_media_sweep(state: web::Data<AppState>) {
     });
 }
 
-/// Publishes scheduled articles when their time comes. The state is in the database, so a
+/// Publishes scheduled articles when their time comes, and erases the contact data of questions
+/// closed long enough ago. The state is in the database, so a
 /// restart loses nothing, and several instances may run it at once.
 fn spawn_scheduler(state: web::Data<AppState>) {
     let every = state.settings.scheduler_interval;
@@ -196,6 +204,16 @@ fn spawn_scheduler(state: web::Data<AppState>) {
                 // The database is away: its state change is logged once, not every tick.
                 Err(e) if e.status().as_u16() == 503 => {}
                 Err(e) => log::warn!("scheduled publishing failed: {e}"),
+            }
+            let settings = state.settings.clone();
+            match state
+                .db(move |c| crate::services::questions::erase_expired(c, &settings))
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => log::info!("erased the contact data of {n} closed question(s)"),
+                Err(e) if e.status().as_u16() == 503 => {}
+                Err(e) => log::warn!("erasing contact data failed: {e}"),
             }
         }
     });

@@ -7,7 +7,7 @@ use diesel::r2d2::R2D2Connection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::Passwords;
-use crate::auth::ratelimit::LoginLimiter;
+use crate::auth::ratelimit::{AddressLimiter, LoginLimiter};
 use crate::config::Settings;
 use crate::db::health::DbHealth;
 use crate::db::{DbConnection, DbPool, PooledConn};
@@ -20,6 +20,12 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub passwords: Passwords,
     pub login_limiter: LoginLimiter,
+    /// Anonymous questions and feedback per client address.
+    pub intake_limiter: AddressLimiter,
+    /// Ticket look-ups per client address.
+    pub track_limiter: AddressLimiter,
+    /// Wakes the mail worker when something was put in the outbox.
+    pub mail_wakeup: tokio::sync::Notify,
     /// Full-text search is the one CPU-heavy public read: running more searches at once than
     /// there are cores only makes each slower and the slowest much slower, and takes the
     /// cores from cheap reads. Waiters are served in arrival order.

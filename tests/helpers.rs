@@ -679,3 +679,174 @@ pub fn conforms_to_spec(method: &str, path: &str, resp: &Resp) {
         );
     }
 }
+
+/// A real SMTP server on loopback (mailin-embedded) that keeps what it receives.
+pub struct SmtpSink {
+    pub port: u16,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Delivered>>>,
+}
+
+/// One message the sink accepted: the envelope's recipients and the raw message.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub to: Vec<String>,
+    pub raw: Vec<u8>,
+}
+
+impl Delivered {
+    /// The decoded `Subject` header.
+    pub fn subject(&self) -> String {
+        use mailparse::MailHeaderMap;
+        let mail = mailparse::parse_mail(&self.raw).expect("a parsable message");
+        mail.headers.get_first_value("Subject").unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> String {
+        use mailparse::MailHeaderMap;
+        let mail = mailparse::parse_mail(&self.raw).expect("a parsable message");
+        mail.headers.get_first_value(name).unwrap_or_default()
+    }
+
+    /// The body, transfer-decoded and read in its charset.
+    pub fn body(&self) -> String {
+        let mail = mailparse::parse_mail(&self.raw).expect("a parsable message");
+        mail.get_body().expect("a readable body")
+    }
+}
+
+#[derive(Clone)]
+struct SinkHandler {
+    received: std::sync::Arc<std::sync::Mutex<Vec<Delivered>>>,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl mailin_embedded::Handler for SinkHandler {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
+        self.to = to.to_vec();
+        self.data.clear();
+        mailin_embedded::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        self.received.lock().unwrap().push(Delivered {
+            to: std::mem::take(&mut self.to),
+            raw: std::mem::take(&mut self.data),
+        });
+        mailin_embedded::response::OK
+    }
+}
+
+impl SmtpSink {
+    pub fn start() -> Self {
+        Self::start_on(free_port())
+    }
+
+    /// Starts listening on `port` (one a test reserved while the server was "down").
+    pub fn start_on(port: u16) -> Self {
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let handler = SinkHandler {
+            received: received.clone(),
+            to: Vec::new(),
+            data: Vec::new(),
+        };
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind the sink");
+        std::thread::spawn(move || {
+            let mut server = mailin_embedded::Server::new(handler);
+            server
+                .with_name("sink.test")
+                .with_num_threads(2)
+                .with_tcp_listener(listener);
+            let _ = server.serve();
+        });
+        SmtpSink { port, received }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn messages(&self) -> Vec<Delivered> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits up to 30 s for `n` messages.
+    pub async fn wait_for(&self, n: usize) -> Vec<Delivered> {
+        for _ in 0..300 {
+            let got = self.messages();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{n} message(s) expected, {} arrived", self.messages().len());
+    }
+}
+
+impl TestApp {
+    /// A `TestApp` for a `ttdt` already serving at `address` on `db` (a separate process),
+    /// logged in as the principal it was started with.
+    pub async fn attach(
+        address: String,
+        (db, database_url): (TestDb, String),
+        data_dir: tempfile::TempDir,
+    ) -> TestApp {
+        let url = ttdt::db::DatabaseUrl::parse(&database_url).unwrap();
+        let pool = r2d2::Pool::builder()
+            .max_size(2)
+            .build_unchecked(ttdt::db::DbManager::new(url));
+        let mut app = TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            pool,
+            db,
+            database_url,
+            data_dir,
+            principal_token: String::new(),
+            counter: Default::default(),
+        };
+        app.principal_token =
+            app.login_ok(PRINCIPAL_EMAIL, PRINCIPAL_PASSWORD).await["access_token"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        app
+    }
+}
+
+/// The environment a `ttdt` process under test runs with: the suite's keys and first
+/// principal, on `database_url`, serving on `port`.
+pub fn process_env(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    port: u16,
+) -> Vec<(String, String)> {
+    [
+        ("TTDT_DATABASE_URL", database_url.to_owned()),
+        ("TTDT_BIND", format!("127.0.0.1:{port}")),
+        ("TTDT_DATA_DIR", data_dir.to_string_lossy().into_owned()),
+        ("TTDT_JWT_SECRET", JWT_SECRET.to_owned()),
+        ("TTDT_WORKERS", "1".to_owned()),
+        ("TTDT_LOGIN_RATE_ACCOUNT", "1000".to_owned()),
+        ("TTDT_LOGIN_RATE_ADDRESS", "1000".to_owned()),
+        ("TTDT_ADMIN_EMAIL", PRINCIPAL_EMAIL.to_owned()),
+        ("TTDT_ADMIN_PASSWORD", PRINCIPAL_PASSWORD.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}

@@ -22,6 +22,7 @@ mod pages;
 mod people;
 mod procedures;
 mod project;
+mod questions;
 mod quickstart;
 mod resources;
 mod search;

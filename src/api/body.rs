@@ -20,17 +20,18 @@ use crate::error::{ApiError, ApiResult, FieldError, Text};
 /// The largest JSON body accepted, in bytes (2 MiB).
 pub const JSON_LIMIT: usize = 2 * 1024 * 1024;
 
-/// A JSON body (`Content-Type: application/json`, at most [`JSON_LIMIT`] bytes).
+/// A JSON body (`Content-Type: application/json`, at most `LIMIT` bytes, [`JSON_LIMIT`]
+/// unless the endpoint says less).
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub struct JsonBody<T, const LIMIT: usize = JSON_LIMIT>(pub T);
 
-impl<T> JsonBody<T> {
+impl<T, const LIMIT: usize> JsonBody<T, LIMIT> {
     pub fn into_inner(self) -> T {
         self.0
     }
 }
 
-impl<T> std::ops::Deref for JsonBody<T> {
+impl<T, const LIMIT: usize> std::ops::Deref for JsonBody<T, LIMIT> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.0
@@ -42,12 +43,12 @@ impl<T> std::ops::Deref for JsonBody<T> {
 #[derive(Debug)]
 pub struct OptionalJsonBody<T>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for JsonBody<T, LIMIT> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = ApiResult<Self>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let (content_type, body) = read(req, payload);
+        let (content_type, body) = read(req, payload, LIMIT);
         Box::pin(async move {
             content_type?;
             parse(&body.await?).map(JsonBody)
@@ -60,7 +61,7 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
     type Future = Pin<Box<dyn Future<Output = ApiResult<Self>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let (content_type, body) = read(req, payload);
+        let (content_type, body) = read(req, payload, JSON_LIMIT);
         Box::pin(async move {
             let bytes = body.await?;
             // No body, or `null` (which the spec allows), is the default.
@@ -77,15 +78,16 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
 fn read(
     req: &HttpRequest,
     payload: &mut Payload,
+    limit: usize,
 ) -> (
     ApiResult<()>,
     impl Future<Output = ApiResult<web::Bytes>> + 'static,
 ) {
-    let declared = declared_length(req);
+    let declared = declared_length(req, limit);
     let payload = payload.take();
     (json_content_type(req), async move {
         declared?;
-        read_limited(payload).await
+        read_limited(payload, limit).await
     })
 }
 
@@ -106,12 +108,17 @@ pub fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
     <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
-pub fn payload_too_large() -> ApiError {
+pub fn payload_too_large(limit: usize) -> ApiError {
+    let size = if limit >= 1024 * 1024 {
+        format!("{} MiB", limit / (1024 * 1024))
+    } else {
+        format!("{} KiB", limit / 1024)
+    };
     ApiError::payload_too_large(
         "payload_too_large",
         Text::new(
-            "Nội dung gửi lên quá lớn (tối đa 2 MiB).",
-            "The request body is too large (at most 2 MiB).",
+            format!("Nội dung gửi lên quá lớn (tối đa {size})."),
+            format!("The request body is too large (at most {size})."),
         ),
     )
 }
@@ -152,19 +159,19 @@ fn json_content_type(req: &HttpRequest) -> ApiResult<()> {
 }
 
 /// A declared `Content-Length` over the limit is refused before anything is read.
-fn declared_length(req: &HttpRequest) -> ApiResult<()> {
+fn declared_length(req: &HttpRequest, limit: usize) -> ApiResult<()> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     match declared {
-        Some(n) if n > JSON_LIMIT as u64 => Err(payload_too_large()),
+        Some(n) if n > limit as u64 => Err(payload_too_large(limit)),
         _ => Ok(()),
     }
 }
 
-async fn read_limited(mut payload: Payload) -> ApiResult<web::Bytes> {
+async fn read_limited(mut payload: Payload, limit: usize) -> ApiResult<web::Bytes> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
@@ -176,8 +183,8 @@ async fn read_limited(mut payload: Payload) -> ApiResult<web::Bytes> {
                 ),
             )
         })?;
-        if body.len() + chunk.len() > JSON_LIMIT {
-            return Err(payload_too_large());
+        if body.len() + chunk.len() > limit {
+            return Err(payload_too_large(limit));
         }
         body.extend_from_slice(&chunk);
     }

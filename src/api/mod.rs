@@ -25,6 +25,7 @@ pub mod public_pages;
 pub mod public_people;
 pub mod public_procedures;
 pub mod public_resources;
+pub mod questions;
 pub mod resources;
 pub mod search;
 pub mod text;
@@ -70,6 +71,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(resources::configure)
         .configure(public_links::configure)
         .configure(links::configure)
+        .configure(questions::configure)
         .configure(media::configure);
 }
 

@@ -112,6 +112,9 @@ pub struct PublicProcedureResponse {
     pub result: String,
     /// Căn cứ pháp lý: only documents the public can open, in the guide's order.
     pub legal_basis: Vec<PublicLegalBasis>,
+    /// Citizens' questions about this procedure and their answers, as the board published
+    /// them (no personal data), oldest first.
+    pub faq: Vec<super::questions::PublicFaqEntry>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -155,6 +158,7 @@ fn public_procedure(
     item: PublicItem,
 ) -> ApiResult<PublicProcedureResponse> {
     let fields: ProcedureFields = public_fields(&item.card, &item.detail)?;
+    let item_id = item.item_id.clone();
     let form_ids: Vec<String> = fields
         .papers
         .iter()
@@ -213,6 +217,10 @@ fn public_procedure(
             .collect(),
         result: fields.result,
         legal_basis,
+        faq: crate::services::questions::faq_of(conn, &item_id)?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     })
 }
 

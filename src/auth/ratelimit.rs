@@ -47,6 +47,40 @@ impl LoginLimiter {
     }
 }
 
+/// A limit per client address alone: anonymous intake (questions, feedback) and ticket
+/// look-ups. Checked in memory before any database work, so a flood is turned away without
+/// slowing anyone else.
+pub struct AddressLimiter {
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl AddressLimiter {
+    pub fn per_hour(n: u32) -> Self {
+        let n = NonZeroU32::new(n.max(1)).expect("n >= 1");
+        Self {
+            per_address: RateLimiter::keyed(Quota::per_hour(n)),
+        }
+    }
+
+    pub fn per_minute(n: u32) -> Self {
+        let n = NonZeroU32::new(n.max(1)).expect("n >= 1");
+        Self {
+            per_address: RateLimiter::keyed(Quota::per_minute(n)),
+        }
+    }
+
+    /// Counts one request; 429 with the seconds to wait when over the limit.
+    pub fn check(&self, address: IpAddr) -> ApiResult<()> {
+        if self.per_address.len() > SWEEP_ABOVE {
+            self.per_address.retain_recent();
+        }
+        self.per_address.check_key(&address).map_err(|e| {
+            let wait = e.wait_time_from(DefaultClock::default().now());
+            ApiError::too_many_requests(wait.as_secs().max(1))
+        })
+    }
+}
+
 /// The client's address: the socket peer, or, when the peer is a trusted proxy, the nearest
 /// untrusted address in `X-Forwarded-For`.
 pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> IpAddr {

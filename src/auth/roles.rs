@@ -103,6 +103,62 @@ pub fn can_set_publishing_delegation(actor: Role) -> bool {
     actor == Role::EditorInChief
 }
 
+/// Which citizens' questions a staff member sees (Điều 5.5): the technical team, which takes
+/// them in, the board that approves the answers and the principal see all of them; department
+/// staff see those routed to their department; other board members and contributors none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionScope<'a> {
+    All,
+    Department(&'a str),
+    None,
+}
+
+pub fn questions_visible(role: Role, department: Option<&str>) -> QuestionScope<'_> {
+    match role {
+        Role::Principal | Role::EditorInChief | Role::DeputyEditor | Role::Technician => {
+            QuestionScope::All
+        }
+        Role::DepartmentStaff => department.map_or(QuestionScope::None, QuestionScope::Department),
+        Role::BoardMember | Role::Contributor => QuestionScope::None,
+    }
+}
+
+/// Routing, closing as spam or duplicate, and posting letters: the technical team (and the
+/// editor-in-chief, who may do everything on content).
+pub fn can_take_in_questions(role: Role) -> bool {
+    matches!(role, Role::Technician | Role::EditorInChief)
+}
+
+/// Writing and submitting an answer: staff of the department the question is routed to. The
+/// deputy and the chief may correct a submitted answer before approving it (`approving`).
+pub fn can_write_answer(
+    role: Role,
+    department: Option<&str>,
+    routed_to: Option<&str>,
+    approving: bool,
+) -> bool {
+    match role {
+        Role::DepartmentStaff => department.is_some() && department == routed_to,
+        Role::DeputyEditor | Role::EditorInChief => approving,
+        _ => false,
+    }
+}
+
+/// Approving an answer, sending it back, publishing it as an FAQ: the deputy (who handles
+/// Q&A replies) and the editor-in-chief.
+pub fn can_approve_answers(role: Role) -> bool {
+    matches!(role, Role::DeputyEditor | Role::EditorInChief)
+}
+
+/// Reading an asker's name and contact details (recorded in the audit log every time): those
+/// who send the answer.
+pub fn can_read_contact(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Technician | Role::EditorInChief | Role::DeputyEditor
+    )
+}
+
 /// Who is asking, as the permission rules need it (from the access token's claims).
 #[derive(Debug, Clone, Copy)]
 pub struct Caller<'a> {

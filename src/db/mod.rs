@@ -5,6 +5,7 @@
 pub mod content;
 pub mod health;
 pub mod models;
+pub mod questions;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

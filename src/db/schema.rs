@@ -380,3 +380,98 @@ diesel::table! {
 }
 
 diesel::joinable!(public_links -> public_items (item_id));
+
+diesel::table! {
+    questions (id) {
+        id -> Text,
+        ticket_hash -> Text,
+        status -> Text,
+        subject -> Text,
+        body -> Text,
+        procedure_id -> Nullable<Text>,
+        department_id -> Nullable<Text>,
+        duplicate_of -> Nullable<Text>,
+        asker_name -> Nullable<Text>,
+        asker_email -> Nullable<Text>,
+        asker_phone -> Nullable<Text>,
+        asker_address -> Nullable<Text>,
+        reply_by -> Text,
+        answer -> Nullable<Text>,
+        answer_revision -> Integer,
+        sent_at -> Nullable<Timestamp>,
+        sent_via -> Nullable<Text>,
+        delivery_note -> Nullable<Text>,
+        due_at -> Timestamp,
+        received_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    question_answers (question_id, revision) {
+        question_id -> Text,
+        revision -> Integer,
+        body -> Text,
+        author_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_events (id) {
+        id -> Text,
+        question_id -> Text,
+        action -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        comment -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        question_id -> Nullable<Text>,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    public_faqs (question_id) {
+        question_id -> Text,
+        procedure_id -> Text,
+        subject -> Text,
+        question -> Text,
+        answer -> Text,
+        revision -> Integer,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(questions -> departments (department_id));
+diesel::joinable!(question_answers -> questions (question_id));
+diesel::joinable!(question_events -> questions (question_id));
+diesel::joinable!(public_faqs -> questions (question_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    questions,
+    departments,
+    question_answers,
+    question_events,
+    public_faqs,
+);

@@ -1,5 +1,6 @@
 //! Pure logic with no I/O: Vietnamese text handling.
 
+pub mod calendar;
 pub mod category;
 pub mod documents;
 pub mod formats;
@@ -9,6 +10,7 @@ pub mod pages;
 pub mod people;
 pub mod privacy;
 pub mod procedures;
+pub mod questions;
 pub mod resources;
 pub mod search;
 pub mod text;

@@ -112,6 +112,13 @@ impl Masked {
     pub fn any(&self) -> bool {
         self.phones + self.emails + self.id_numbers + self.house_numbers > 0
     }
+
+    pub fn add(&mut self, other: Masked) {
+        self.phones += other.phones;
+        self.emails += other.emails;
+        self.id_numbers += other.id_numbers;
+        self.house_numbers += other.house_numbers;
+    }
 }
 
 #[cfg(test)]
