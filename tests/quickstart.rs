@@ -11,7 +11,7 @@ use crate::helpers::{TestDb, free_port};
 
 const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/quickstart.md");
 /// The sections of other pages that continue the quick start's shell, in order.
-const STORIES: [(&str, &str); 5] = [
+const STORIES: [(&str, &str); 6] = [
     (
         concat!(env!("CARGO_MANIFEST_DIR"), "/docs/workflow.md"),
         "## A whole story with curl",
@@ -31,6 +31,10 @@ const STORIES: [(&str, &str); 5] = [
     (
         concat!(env!("CARGO_MANIFEST_DIR"), "/docs/resources.md"),
         "## A resource with curl",
+    ),
+    (
+        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/questions.md"),
+        "## A question with curl",
     ),
 ];
 const DOCUMENTED_ADDRESS: &str = "127.0.0.1:8080";
