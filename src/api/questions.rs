@@ -354,18 +354,22 @@ fn summary(
     }
 }
 
+impl From<&Actor> for Staff {
+    fn from(actor: &Actor) -> Self {
+        Staff {
+            role: actor.role,
+            department: actor.department.clone(),
+        }
+    }
+}
+
 /// Reads a question with its history and answers it as the detail.
 async fn detail(state: &AppState, actor: &Actor, id: String) -> ApiResult<QuestionDetail> {
-    let role = actor.role;
-    let department = actor.department.clone();
+    let who = Staff::from(actor);
     let now = state.settings.clock.now();
     state
         .db(move |conn| {
-            let who = Staff {
-                role,
-                department: department.as_deref(),
-            };
-            let q = questions::get(conn, who, &id)?;
+            let q = questions::get(conn, &who, &id)?;
             let names =
                 questions::department_names(conn, q.department_id.iter().cloned().collect())?;
             let history = questions::events(conn, &id)?;
@@ -427,15 +431,11 @@ pub async fn list_questions(
         department: query.department,
         overdue: query.overdue,
     };
-    let (role, department) = (actor.role, actor.department.clone());
+    let who = Staff::from(&actor);
     let now = state.settings.clock.now();
     let (page, names) = state
         .db(move |conn| {
-            let who = Staff {
-                role,
-                department: department.as_deref(),
-            };
-            let page = questions::list(conn, who, filter, now, after, limit)?;
+            let page = questions::list(conn, &who, filter, now, after, limit)?;
             let ids = page
                 .items
                 .iter()
@@ -533,15 +533,9 @@ async fn read_contact(
     purpose: &'static str,
 ) -> ApiResult<Question> {
     let ctx = AuditContext::from(actor);
-    let (role, department) = (actor.role, actor.department.clone());
+    let who = Staff::from(actor);
     let q = state
-        .db(move |conn| {
-            let who = Staff {
-                role,
-                department: department.as_deref(),
-            };
-            questions::contact(conn, &ctx, who, &id, purpose)
-        })
+        .db(move |conn| questions::contact(conn, &ctx, &who, &id, purpose))
         .await?;
     if q.erased_at.is_some() {
         return Err(contact_erased());
@@ -591,14 +585,10 @@ pub async fn list_answers(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<AnswerRevisions>> {
-    let (role, department) = (actor.role, actor.department.clone());
+    let who = Staff::from(&actor);
     let items = state
         .db(move |conn| {
-            let who = Staff {
-                role,
-                department: department.as_deref(),
-            };
-            questions::get(conn, who, &id)?;
+            questions::get(conn, &who, &id)?;
             questions::answers(conn, &id)
         })
         .await?;
@@ -723,18 +713,9 @@ pub async fn get_publication(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<PublicationDraft>> {
     actor.require(roles::can_approve_answers(actor.role))?;
-    let role = actor.role;
+    let who = Staff::from(&actor);
     let q = state
-        .db(move |conn| {
-            questions::get(
-                conn,
-                Staff {
-                    role,
-                    department: None,
-                },
-                &id,
-            )
-        })
+        .db(move |conn| questions::get(conn, &who, &id))
         .await?;
     let d = questions::publication_draft(&q);
     Ok(web::Json(PublicationDraft {
@@ -841,21 +822,15 @@ pub struct PublishRequest {
 /// Runs a step's service call as the actor and answers with the question's detail.
 async fn stepped<F>(state: &AppState, actor: &Actor, id: String, work: F) -> ApiResult<HttpResponse>
 where
-    F: FnOnce(&mut crate::db::DbConnection, &AuditContext, Staff<'_>, &str) -> ApiResult<Question>
+    F: FnOnce(&mut crate::db::DbConnection, &AuditContext, &Staff, &str) -> ApiResult<Question>
         + Send
         + 'static,
 {
     let ctx = AuditContext::from(actor);
-    let (role, department) = (actor.role, actor.department.clone());
+    let who = Staff::from(actor);
     let target = id.clone();
     state
-        .db(move |conn| {
-            let who = Staff {
-                role,
-                department: department.as_deref(),
-            };
-            work(conn, &ctx, who, &target)
-        })
+        .db(move |conn| work(conn, &ctx, &who, &target))
         .await?;
     Ok(HttpResponse::Ok().json(detail(state, actor, id).await?))
 }
@@ -1168,21 +1143,17 @@ pub async fn publish(
         .sent("answer", &body.answer)
         .check()?;
     let ctx = AuditContext::from(&actor);
-    let role = actor.role;
+    let who = Staff::from(&actor);
     let now = state.settings.clock.now();
     let faq = state
         .db(move |conn| {
-            let who = Staff {
-                role,
-                department: None,
-            };
             let p = Publication {
                 procedure_id: body.procedure_id,
                 subject: body.subject,
                 question: body.question,
                 answer: body.answer,
             };
-            questions::publish(conn, &ctx, who, &id, p, now)
+            questions::publish(conn, &ctx, &who, &id, p, now)
         })
         .await?;
     Ok(web::Json(faq.into()))

@@ -38,10 +38,10 @@ pub struct NewQuestion {
 }
 
 /// Who acts on a question, as the permission rules need it.
-#[derive(Debug, Clone, Copy)]
-pub struct Staff<'a> {
+#[derive(Debug, Clone)]
+pub struct Staff {
     pub role: crate::auth::Role,
-    pub department: Option<&'a str>,
+    pub department: Option<String>,
 }
 
 fn at(now: DateTime<Utc>) -> NaiveDateTime {
@@ -173,14 +173,14 @@ pub struct Filter {
 /// Questions the caller may see, newest first.
 pub fn list(
     conn: &mut DbConnection,
-    staff: Staff<'_>,
+    staff: &Staff,
     filter: Filter,
     now: DateTime<Utc>,
     after: Option<(NaiveDateTime, String)>,
     limit: usize,
 ) -> ApiResult<Page<Question>> {
     let mut q = questions::table.select(Question::as_select()).into_boxed();
-    match crate::auth::roles::questions_visible(staff.role, staff.department) {
+    match crate::auth::roles::questions_visible(staff.role, staff.department.as_deref()) {
         crate::auth::roles::QuestionScope::All => {}
         crate::auth::roles::QuestionScope::Department(d) => {
             q = q.filter(questions::department_id.eq(d.to_owned()));
@@ -230,16 +230,19 @@ pub fn list(
 }
 
 /// A question the caller may see; 404 for one they may not (as for one that does not exist).
-pub fn get(conn: &mut DbConnection, staff: Staff<'_>, id: &str) -> ApiResult<Question> {
+pub fn get(conn: &mut DbConnection, staff: &Staff, id: &str) -> ApiResult<Question> {
     let q: Question = questions::table
         .find(id)
         .select(Question::as_select())
         .first(conn)?;
-    let visible = match crate::auth::roles::questions_visible(staff.role, staff.department) {
-        crate::auth::roles::QuestionScope::All => true,
-        crate::auth::roles::QuestionScope::Department(d) => q.department_id.as_deref() == Some(d),
-        crate::auth::roles::QuestionScope::None => return Err(ApiError::forbidden()),
-    };
+    let visible =
+        match crate::auth::roles::questions_visible(staff.role, staff.department.as_deref()) {
+            crate::auth::roles::QuestionScope::All => true,
+            crate::auth::roles::QuestionScope::Department(d) => {
+                q.department_id.as_deref() == Some(d)
+            }
+            crate::auth::roles::QuestionScope::None => return Err(ApiError::forbidden()),
+        };
     if !visible {
         return Err(ApiError::not_found());
     }
@@ -279,7 +282,7 @@ pub fn department_names(
 pub fn contact(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     purpose: &str,
 ) -> ApiResult<Question> {
@@ -429,7 +432,7 @@ fn event(
 pub fn route(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     department_id: &str,
     comment: &str,
@@ -469,7 +472,7 @@ fn reread(conn: &mut DbConnection, id: &str) -> ApiResult<Question> {
 pub fn close(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     duplicate_of: Option<&str>,
     comment: &str,
@@ -521,7 +524,7 @@ fn not_yours() -> ApiError {
 pub fn save_answer(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     text: String,
     now: DateTime<Utc>,
@@ -531,7 +534,7 @@ pub fn save_answer(
         let status = status_of(&q)?;
         if !crate::auth::roles::can_write_answer(
             staff.role,
-            staff.department,
+            staff.department.as_deref(),
             q.department_id.as_deref(),
             status == Status::Answered,
         ) {
@@ -595,7 +598,7 @@ pub fn save_answer(
 pub fn submit(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     comment: &str,
     now: DateTime<Utc>,
@@ -604,7 +607,7 @@ pub fn submit(
         let q = get(conn, staff, id)?;
         if !crate::auth::roles::can_write_answer(
             staff.role,
-            staff.department,
+            staff.department.as_deref(),
             q.department_id.as_deref(),
             false,
         ) {
@@ -638,7 +641,7 @@ pub fn submit(
 pub fn request_changes(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     comment: &str,
     now: DateTime<Utc>,
@@ -666,7 +669,7 @@ pub fn approve(
     conn: &mut DbConnection,
     settings: &Settings,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     comment: &str,
 ) -> ApiResult<Question> {
@@ -758,7 +761,7 @@ pub fn undeliverable(conn: &mut DbConnection, id: &str, note: &str) -> ApiResult
 pub fn mark_posted(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     posted_on: chrono::NaiveDate,
     comment: &str,
@@ -892,7 +895,7 @@ pub struct Publication {
 pub fn publish(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     p: Publication,
     now: DateTime<Utc>,
@@ -969,7 +972,7 @@ pub fn publish(
 pub fn unpublish(
     conn: &mut DbConnection,
     ctx: &AuditContext,
-    staff: Staff<'_>,
+    staff: &Staff,
     id: &str,
     comment: &str,
     now: DateTime<Utc>,
