@@ -59,6 +59,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "no_answer",
     "sent_by_email",
     "not_approved",
+    "already_handled",
     // 410
     "contact_erased",
     // 412, 428

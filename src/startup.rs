@@ -207,11 +207,16 @@ fn spawn_scheduler(state: web::Data<AppState>) {
             }
             let settings = state.settings.clone();
             match state
-                .db(move |c| crate::services::questions::erase_expired(c, &settings))
+                .db(move |c| {
+                    Ok(crate::services::questions::erase_expired(c, &settings)?
+                        + crate::services::feedback::erase_expired(c, &settings)?)
+                })
                 .await
             {
                 Ok(0) => {}
-                Ok(n) => log::info!("erased the contact data of {n} closed question(s)"),
+                Ok(n) => {
+                    log::info!("erased the contact data of {n} closed question(s) and feedback")
+                }
                 Err(e) if e.status().as_u16() == 503 => {}
                 Err(e) => log::warn!("erasing contact data failed: {e}"),
             }

@@ -11,6 +11,7 @@ mod demo;
 mod departments;
 mod documents;
 mod errors;
+mod feedback;
 mod jwt_attacks;
 mod kinds;
 mod links;

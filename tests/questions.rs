@@ -875,7 +875,7 @@ async fn contact_data_is_erased_after_the_retention_time_and_the_record_stays() 
     clock.set(start + chrono::Duration::days(366));
     let contact = format!("/api/v1/questions/{id}/contact");
     let mut erased = false;
-    for _ in 0..200 {
+    for _ in 0..300 {
         let r = app.get(&contact, Some(&tech.token)).await;
         if r.status == 410 {
             r.problem(410, "contact_erased");
@@ -1058,13 +1058,37 @@ async fn mail_survives_an_smtp_outage_and_a_restart_and_arrives_once_and_the_log
     assert_eq!(mail[0].to, vec![EMAIL.to_owned()]);
     assert_eq!(mail[0].subject(), format!("Trả lời câu hỏi: {SUBJECT}"));
 
-    // Published; a staff member and the public read everything there is to read.
-    assert_eq!(
-        d.act(&d.chief.token, &id, "publish", json!({}))
-            .await
-            .status,
-        200
-    );
+    // Published; the asker sends feedback on the guide; a staff member and the public read
+    // everything there is to read.
+    let r = d.act(&d.chief.token, &id, "publish", json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = app
+        .post(
+            "/api/v1/feedback",
+            None,
+            json!({"about": "content", "item_id": d.guide, "name": NAME, "email": EMAIL,
+                   "message": "Cảm ơn nhà trường đã trả lời nhanh."}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let fb = app.get("/api/v1/feedback", Some(&d.chief.token)).await;
+    assert!(personal_data_in(&fb.text).is_empty(), "{}", fb.text);
+    let fb_id = fb.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/feedback/{fb_id}/handle"),
+            Some(&d.chief.token),
+            json!({"note": "Đã ghi nhận."}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    for path in [
+        format!("/api/v1/procedures/{}", d.guide),
+        "/api/v1/search?q=chuyen%20truong".to_owned(),
+    ] {
+        let r = app.get(&path, None).await;
+        assert!(personal_data_in(&r.text).is_empty(), "{path}: {}", r.text);
+    }
     let r = app
         .get(
             &format!("/api/v1/questions/{id}/contact"),

@@ -10,6 +10,7 @@ pub mod departments;
 pub mod documents;
 pub mod editorial;
 mod editorial_endpoint;
+pub mod feedback;
 pub mod health;
 pub mod links;
 pub mod media;
@@ -72,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(public_links::configure)
         .configure(links::configure)
         .configure(questions::configure)
+        .configure(feedback::configure)
         .configure(media::configure);
 }
 

@@ -483,13 +483,13 @@ pub struct ContactResponse {
     pub reply_by: ReplyBy,
 }
 
-fn contact_erased() -> ApiError {
+pub fn contact_erased() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::GONE,
         "contact_erased",
         Text::new(
-            "Thông tin liên hệ của người hỏi đã được xoá theo thời hạn lưu trữ.",
-            "The asker's contact data was erased after its retention time.",
+            "Thông tin liên hệ đã được xoá theo thời hạn lưu trữ.",
+            "The contact data was erased after its retention time.",
         ),
     )
 }

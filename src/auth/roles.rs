@@ -159,6 +159,39 @@ pub fn can_read_contact(role: Role) -> bool {
     )
 }
 
+/// Which feedback a staff member sees and may mark handled (Điều 5.4): feedback on content
+/// goes to the board (the chief, the deputy) and to the item's author; feedback on the site to
+/// the technical team; the principal and the chief see all of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedbackScope<'a> {
+    pub content: bool,
+    pub site: bool,
+    /// Content feedback on items this account wrote.
+    pub author: &'a str,
+}
+
+pub fn feedback_visible(role: Role, user_id: &str) -> FeedbackScope<'_> {
+    let (content, site) = match role {
+        Role::Principal | Role::EditorInChief => (true, true),
+        Role::DeputyEditor => (true, false),
+        Role::Technician => (false, true),
+        Role::BoardMember | Role::Contributor | Role::DepartmentStaff => (false, false),
+    };
+    FeedbackScope {
+        content,
+        site,
+        author: user_id,
+    }
+}
+
+/// Reading a feedback sender's name and e-mail, to reply (recorded in the audit log).
+pub fn can_read_feedback_contact(role: Role) -> bool {
+    matches!(
+        role,
+        Role::EditorInChief | Role::DeputyEditor | Role::Technician
+    )
+}
+
 /// Who is asking, as the permission rules need it (from the access token's claims).
 #[derive(Debug, Clone, Copy)]
 pub struct Caller<'a> {

@@ -1,5 +1,5 @@
-//! Rows of the questions tables (`services::questions`) and of the mail outbox
-//! (`services::outbox`).
+//! Rows of what the public sends the school: the questions tables (`services::questions`),
+//! the mail outbox (`services::outbox`) and feedback (`services::feedback`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -86,4 +86,26 @@ pub struct PublicFaq {
     pub revision: i32,
     pub published_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::feedback)]
+pub struct Feedback {
+    pub id: String,
+    /// `content` or `site`.
+    pub about: String,
+    pub item_id: Option<String>,
+    pub item_kind: Option<String>,
+    pub item_title: Option<String>,
+    pub author_id: Option<String>,
+    pub message: String,
+    pub sender_name: Option<String>,
+    pub sender_email: Option<String>,
+    /// `open` or `handled`.
+    pub status: String,
+    pub note: String,
+    pub handled_by: Option<String>,
+    pub handled_at: Option<NaiveDateTime>,
+    pub received_at: NaiveDateTime,
+    pub erased_at: Option<NaiveDateTime>,
 }

@@ -475,3 +475,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     question_events,
     public_faqs,
 );
+
+diesel::table! {
+    feedback (id) {
+        id -> Text,
+        about -> Text,
+        item_id -> Nullable<Text>,
+        item_kind -> Nullable<Text>,
+        item_title -> Nullable<Text>,
+        author_id -> Nullable<Text>,
+        message -> Text,
+        sender_name -> Nullable<Text>,
+        sender_email -> Nullable<Text>,
+        status -> Text,
+        note -> Text,
+        handled_by -> Nullable<Text>,
+        handled_at -> Nullable<Timestamp>,
+        received_at -> Timestamp,
+        erased_at -> Nullable<Timestamp>,
+    }
+}

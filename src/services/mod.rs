@@ -9,6 +9,7 @@ pub mod departments;
 pub mod documents;
 pub mod editorial;
 pub mod encoding;
+pub mod feedback;
 pub mod kinds;
 pub mod links;
 pub mod media;
