@@ -380,3 +380,81 @@ async fn a_senders_contact_is_erased_after_the_retention_time() {
     );
     assert_eq!(r.body["status"], "handled");
 }
+
+/// Every feedback operation as every caller, on content feedback (about an item `author`
+/// wrote) and on site feedback.
+#[tokio::test]
+async fn the_permission_table_of_every_feedback_operation_and_role() {
+    let app = spawn_app_with(&[("TTDT_QUESTION_RATE_ADDRESS", "100000")]).await;
+    let chief = app.staff("editor_in_chief").await;
+    let author = app.staff("contributor").await;
+    let article = published_article(&app, &chief, &author).await;
+    let callers = [
+        ("principal", app.principal_token.clone()),
+        ("chief", chief.token.clone()),
+        ("deputy", app.staff("deputy_editor").await.token),
+        ("member", app.staff("board_member").await.token),
+        ("author", author.token.clone()),
+        ("contributor", app.staff("contributor").await.token),
+        ("technician", app.staff("technician").await.token),
+        ("clerk", app.staff("department_staff").await.token),
+    ];
+    // (about, operation, expected status per caller in `callers`' order)
+    let table: &[(&str, &str, [u16; 8])] = &[
+        ("content", "get", [200, 200, 200, 404, 200, 404, 404, 404]),
+        (
+            "content",
+            "contact",
+            [403, 200, 200, 403, 403, 403, 404, 403],
+        ),
+        (
+            "content",
+            "handle",
+            [200, 200, 200, 404, 200, 404, 404, 404],
+        ),
+        ("site", "get", [200, 200, 404, 404, 404, 404, 200, 404]),
+        ("site", "contact", [403, 200, 404, 403, 403, 403, 200, 403]),
+        ("site", "handle", [200, 200, 404, 404, 404, 404, 200, 404]),
+    ];
+    for (about, op, expected) in table {
+        for ((who, token), want) in callers.iter().zip(expected) {
+            let mut body = json!({"about": about, "name": NAME, "message": "Góp ý."});
+            if *about == "content" {
+                body["item_id"] = json!(article);
+            }
+            assert_eq!(app.post("/api/v1/feedback", None, body).await.status, 202);
+            let newest = app
+                .get("/api/v1/feedback?limit=1", Some(&chief.token))
+                .await;
+            let id = newest.body["items"][0]["id"].as_str().unwrap().to_owned();
+            let r = match *op {
+                "get" => {
+                    app.get(&format!("/api/v1/feedback/{id}"), Some(token))
+                        .await
+                }
+                "contact" => {
+                    app.get(&format!("/api/v1/feedback/{id}/contact"), Some(token))
+                        .await
+                }
+                _ => {
+                    let note = json!({"note": "Đã xem."});
+                    app.post(&format!("/api/v1/feedback/{id}/handle"), Some(token), note)
+                        .await
+                }
+            };
+            assert_eq!(
+                r.status, *want,
+                "{op} {about} feedback as {who}: {}",
+                r.text
+            );
+        }
+    }
+    // Lists: everyone may ask; each sees only their own share (checked by id above).
+    for (who, token) in &callers {
+        let r = app.get("/api/v1/feedback", Some(token)).await;
+        assert_eq!(r.status, 200, "{who}");
+    }
+    app.get("/api/v1/feedback", None)
+        .await
+        .problem(401, "authentication_required");
+}
