@@ -217,6 +217,23 @@ fn the_sample_school_loads_once_through_the_api_with_a_log_in_for_every_role() {
     );
     assert_eq!(api.all("/procedures", None).len(), 5);
     assert!(!api.all("/procedure-fields", None).is_empty());
+    // Citizens' questions at three stages; one answered on the transfer guide's FAQ.
+    let (_, transfer) = api.get("/procedures/chuyen-truong-doi-voi-hoc-sinh-tieu-hoc", None);
+    assert_eq!(transfer["faq"].as_array().unwrap().len(), 1, "{transfer}");
+    let questions = api.all("/questions", Some(&tokens["technician"]));
+    let mut stages: Vec<&str> = questions
+        .iter()
+        .map(|q| q["status"].as_str().unwrap())
+        .collect();
+    stages.sort();
+    assert_eq!(stages, ["approved", "published", "routed"]);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("data/outbox"))
+            .unwrap()
+            .count(),
+        1,
+        "the e-mailed answer, as a file without SMTP"
+    );
     let (_, hits) = api.get("/search?q=ban%20tru", None);
     let kinds: std::collections::BTreeSet<&str> = hits["items"]
         .as_array()
@@ -293,7 +310,7 @@ fn the_sample_school_loads_once_through_the_api_with_a_log_in_for_every_role() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(added, ["0"; 9], "{second}");
+    assert_eq!(added, ["0"; 10], "{second}");
     let relogins = logins(&second);
     let (_, email, old) = &printed[0];
     assert!(

@@ -6,6 +6,7 @@
 //! e-mail and left alone, what is missing is added, and the staff get new passwords, printed.
 
 mod files;
+mod questions;
 mod school;
 
 use std::collections::HashMap;
@@ -345,6 +346,15 @@ async fn load(
     let directory = directory(api, &board, &categories).await?;
     let resources = resources(api, &board, &categories).await?;
     let links = links(api, &board, &categories).await?;
+    let transfer = api
+        .ok(
+            Method::GET,
+            &format!("/procedures/{}", school::GUIDES[0].slug),
+            "",
+            None,
+        )
+        .await?;
+    let questions = questions::load(api, &board, &department, &id_of(&transfer)?).await?;
     Ok((
         logins,
         vec![
@@ -357,6 +367,7 @@ async fn load(
             ("directory entries", directory),
             ("teaching resources", resources),
             ("links", links),
+            ("questions", questions),
         ],
     ))
 }
