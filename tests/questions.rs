@@ -253,6 +253,7 @@ async fn a_question_is_routed_answered_approved_mailed_and_published_without_the
     let r = app.get(&track, None).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "received");
+    assert_eq!(r.header("cache-control"), Some("private, no-store"));
     assert!(r.body["answer"].is_null());
     // Typed by hand, in lower case with spaces, it still finds the question.
     let typed = ticket.to_lowercase().replace('-', " ");
@@ -1113,5 +1114,54 @@ async fn mail_survives_an_smtp_outage_and_a_restart_and_arrives_once_and_the_log
             personal_data_in(line).is_empty(),
             "a log line names the asker: {line}"
         );
+    }
+}
+
+/// An approval while the department saves a new answer: whichever commits first wins, and
+/// the mail queued always carries the answer the question ends up with (on PostgreSQL, READ
+/// COMMITTED would otherwise let the approval send the revision it read before the edit).
+#[tokio::test]
+async fn an_approval_racing_an_edit_sends_the_answer_that_stays() {
+    let app = spawn_app_with(&[
+        ("TTDT_DB_POOL_SIZE", "10"),
+        ("TTDT_QUESTION_RATE_ADDRESS", "1000"),
+    ])
+    .await;
+    let d = Desk::new(&app).await;
+    use ttdt::db::schema::{mail_outbox, questions};
+    for round in 0..10 {
+        let id = d.answered(ask_body()).await;
+        let edit = format!("Câu trả lời sửa lần {round}.");
+        let (approval, saved) = tokio::join!(
+            d.act(&d.deputy.token, &id, "approve", json!({})),
+            d.answer(&d.clerk.token, &id, &edit),
+        );
+        assert!(
+            [approval.status.as_u16(), saved.status.as_u16()].contains(&200),
+            "one of them wins: {} / {}",
+            approval.text,
+            saved.text
+        );
+        let mut conn = app.pool.get().unwrap();
+        let (status, answer): (String, Option<String>) = questions::table
+            .find(&id)
+            .select((questions::status, questions::answer))
+            .first(&mut *conn)
+            .unwrap();
+        let mails: Vec<String> = mail_outbox::table
+            .filter(mail_outbox::question_id.eq(&id))
+            .select(mail_outbox::body)
+            .load(&mut *conn)
+            .unwrap();
+        if approval.status == 200 {
+            assert_eq!(status, "approved");
+            assert_eq!(mails.len(), 1);
+            assert!(mails[0].contains(&answer.unwrap()), "{}", mails[0]);
+        } else {
+            approval.problem(409, "question_changed");
+            assert_eq!(status, "answered");
+            assert!(mails.is_empty());
+            assert_eq!(answer.as_deref(), Some(edit.as_str()));
+        }
     }
 }

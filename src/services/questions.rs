@@ -649,13 +649,14 @@ pub fn request_changes(
     write_transaction(conn, |conn| {
         let q = get(conn, staff, id)?;
         let detail = json!({ "revision": q.answer_revision });
+        let changes = Changes::default();
         take(
             conn,
             ctx,
             &q,
             Step::RequestChanges,
             comment,
-            Changes::default(),
+            changes,
             detail,
             now,
         )?;
