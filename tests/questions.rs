@@ -1165,3 +1165,65 @@ async fn an_approval_racing_an_edit_sends_the_answer_that_stays() {
         }
     }
 }
+
+/// Two instances on one database both run the delivery worker: each answer goes out once.
+/// The mail server is down while the answers are approved, so both workers find the same
+/// messages due at the same moments and race to claim them when it comes back.
+#[tokio::test]
+async fn two_instances_deliver_each_answer_once() {
+    let smtp_port = free_port();
+    let smtp = format!("smtp://127.0.0.1:{smtp_port}");
+    let app = spawn_app_with(&[
+        ("TTDT_SMTP_URL", &smtp),
+        ("TTDT_MAIL_RETRY_SECONDS", "1"),
+        ("TTDT_SCHEDULER_INTERVAL", "1"),
+        ("TTDT_QUESTION_RATE_ADDRESS", "1000"),
+    ])
+    .await;
+    let settings = ttdt::config::Settings::from_lookup(|k| match k {
+        "TTDT_DATABASE_URL" => Some(app.database_url.clone()),
+        "TTDT_DATA_DIR" => Some(app.data_dir.path().to_string_lossy().into_owned()),
+        "TTDT_JWT_SECRET" => Some(crate::helpers::JWT_SECRET.into()),
+        "TTDT_BIND" => Some("127.0.0.1:0".into()),
+        "TTDT_WORKERS" => Some("1".into()),
+        "TTDT_SMTP_URL" => Some(smtp.clone()),
+        "TTDT_MAIL_RETRY_SECONDS" => Some("1".into()),
+        "TTDT_SCHEDULER_INTERVAL" => Some("1".into()),
+        _ => None,
+    })
+    .unwrap();
+    let second = ttdt::startup::Application::build(settings).await.unwrap();
+    tokio::spawn(second.run_until_stopped());
+
+    let d = Desk::new(&app).await;
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let mut body = ask_body();
+        body["email"] = json!(format!("asker{i}@example.vn"));
+        let id = d.answered(body).await;
+        assert_eq!(
+            d.act(&d.deputy.token, &id, "approve", json!({}))
+                .await
+                .status,
+            200
+        );
+        ids.push(id);
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let sink = SmtpSink::start_on(smtp_port);
+    let mail = sink.wait_for(12).await;
+    for id in &ids {
+        d.wait_for_status(id, "sent").await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mail = if sink.messages().len() > mail.len() {
+        sink.messages()
+    } else {
+        mail
+    };
+    let mut recipients: Vec<String> = mail.iter().flat_map(|m| m.to.clone()).collect();
+    recipients.sort();
+    let mut expected: Vec<String> = (0..12).map(|i| format!("asker{i}@example.vn")).collect();
+    expected.sort();
+    assert_eq!(recipients, expected, "each answer once");
+}
