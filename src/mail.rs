@@ -174,7 +174,8 @@ async fn deliver(state: &AppState, mailer: &Mailer, mail: OutboxMail) {
                 .db(move |c| {
                     crate::db::write_transaction(c, |c| {
                         if let Some(q) = outbox::mark_failed(c, &id, &e.message, now)? {
-                            questions::undeliverable(c, &q, &e.message)?;
+                            // Shown in staff lists: a server's reply may quote the address.
+                            questions::undeliverable(c, &q, &privacy::mask(&e.message).0)?;
                         }
                         Ok(())
                     })

@@ -721,7 +721,18 @@ struct SinkHandler {
     data: Vec<u8>,
 }
 
+/// The one address the sink refuses for good (550, no such mailbox).
+pub const NO_SUCH_MAILBOX: &str = "khong-ton-tai@example.vn";
+
 impl mailin_embedded::Handler for SinkHandler {
+    fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
+        if to.contains(NO_SUCH_MAILBOX) {
+            mailin_embedded::response::NO_MAILBOX
+        } else {
+            mailin_embedded::response::OK
+        }
+    }
+
     fn data_start(
         &mut self,
         _domain: &str,

@@ -1227,3 +1227,63 @@ async fn two_instances_deliver_each_answer_once() {
     expected.sort();
     assert_eq!(recipients, expected, "each answer once");
 }
+
+/// A mailbox that does not exist: the server refuses the answer for good; it is not retried,
+/// the question says why, and the technical team sends it by post instead.
+#[tokio::test]
+async fn an_answer_refused_for_good_is_not_retried_and_goes_by_post() {
+    let sink = SmtpSink::start();
+    let url = sink.url();
+    let app = spawn_app_with(&[
+        ("TTDT_SMTP_URL", &url),
+        ("TTDT_MAIL_RETRY_SECONDS", "1"),
+        ("TTDT_SCHEDULER_INTERVAL", "1"),
+    ])
+    .await;
+    let d = Desk::new(&app).await;
+    let mut body = ask_body();
+    body["email"] = json!(crate::helpers::NO_SUCH_MAILBOX);
+    let id = d.answered(body).await;
+    assert_eq!(
+        d.act(&d.deputy.token, &id, "approve", json!({}))
+            .await
+            .status,
+        200
+    );
+    let path = format!("/api/v1/questions/{id}");
+    let mut problem = Value::Null;
+    for _ in 0..300 {
+        let r = app.get(&path, Some(&d.technician.token)).await;
+        if r.body["delivery_problem"].is_string() {
+            problem = r.body["delivery_problem"].clone();
+            assert_eq!(r.body["status"], "approved");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(problem.as_str().unwrap().contains("550"), "{problem}");
+    use ttdt::db::schema::mail_outbox;
+    let attempts = || {
+        let mut conn = app.pool.get().unwrap();
+        mail_outbox::table
+            .filter(mail_outbox::question_id.eq(&id))
+            .select(mail_outbox::attempts)
+            .first::<i32>(&mut *conn)
+            .unwrap()
+    };
+    let tried = attempts();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(attempts(), tried, "not retried");
+    assert!(sink.messages().is_empty());
+    let r = d
+        .act(
+            &d.technician.token,
+            &id,
+            "sent",
+            json!({"posted_on": "2026-12-04", "comment": "Gửi bưu điện."}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "sent");
+    assert_eq!(r.body["sent_via"], "post");
+}
