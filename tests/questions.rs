@@ -1154,7 +1154,8 @@ async fn an_approval_racing_an_edit_sends_the_answer_that_stays() {
             .load(&mut *conn)
             .unwrap();
         if approval.status == 200 {
-            assert_eq!(status, "approved");
+            // The worker may have delivered it already (to data/outbox).
+            assert!(status == "approved" || status == "sent", "{status}");
             assert_eq!(mails.len(), 1);
             assert!(mails[0].contains(&answer.unwrap()), "{}", mails[0]);
         } else {
