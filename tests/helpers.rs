@@ -794,7 +794,11 @@ impl SmtpSink {
 
     /// Waits up to 30 s for `n` messages.
     pub async fn wait_for(&self, n: usize) -> Vec<Delivered> {
-        for _ in 0..300 {
+        self.wait_for_within(n, 30).await
+    }
+
+    pub async fn wait_for_within(&self, n: usize, seconds: u64) -> Vec<Delivered> {
+        for _ in 0..seconds * 10 {
             let got = self.messages();
             if got.len() >= n {
                 return got;
