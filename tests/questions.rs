@@ -342,6 +342,14 @@ async fn a_question_is_routed_answered_approved_mailed_and_published_without_the
     assert!(mail[0].body().contains(answer), "{}", mail[0].body());
     assert!(mail[0].body().contains(&format!("Kính gửi {NAME}")));
     d.wait_for_status(&id, "sent").await;
+    let r = app
+        .get(
+            &format!("/api/v1/questions/{id}"),
+            Some(&d.technician.token),
+        )
+        .await;
+    assert_eq!(r.body["delivery"]["state"], "sent", "{}", r.text);
+    assert_eq!(r.body["delivery"]["attempts"], 1);
 
     // The asker reads the answer with the ticket.
     let r = app.get(&track, None).await;
@@ -1046,6 +1054,15 @@ async fn mail_survives_an_smtp_outage_and_a_restart_and_arrives_once_and_the_log
     }
     assert!(attempts() >= 2, "retried while the server was down");
     assert_eq!(d.status(&id).await, "approved");
+    let r = app
+        .get(
+            &format!("/api/v1/questions/{id}"),
+            Some(&d.technician.token),
+        )
+        .await;
+    assert_eq!(r.body["delivery"]["state"], "retrying", "{}", r.text);
+    assert!(r.body["delivery"]["attempts"].as_i64().unwrap() >= 2);
+    assert!(r.body["delivery"]["last_error"].is_string());
 
     // A crash, a new start, and the mail server back.
     drop(first);
@@ -1265,6 +1282,8 @@ async fn an_answer_refused_for_good_is_not_retried_and_goes_by_post() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(problem.as_str().unwrap().contains("550"), "{problem}");
+    let r = app.get(&path, Some(&d.technician.token)).await;
+    assert_eq!(r.body["delivery"]["state"], "refused", "{}", r.text);
     use ttdt::db::schema::mail_outbox;
     let attempts = || {
         let mut conn = app.pool.get().unwrap();

@@ -325,6 +325,42 @@ pub struct QuestionDetail {
     pub question: String,
     pub answer: Option<String>,
     pub history: Vec<QuestionStep>,
+    /// The e-mail carrying the approved answer, once queued.
+    pub delivery: Option<Delivery>,
+}
+
+/// Where the answer's e-mail is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Delivery {
+    /// `queued` (not tried yet), `retrying` (the server was away or said "later"), `sent`
+    /// (accepted by the server) or `refused` (for good; see `delivery_problem`).
+    #[schema(example = "retrying")]
+    pub state: &'static str,
+    pub attempts: i32,
+    /// When it is tried next, while `queued` or `retrying`.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The last failure, with addresses masked.
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::db::questions::OutboxMail> for Delivery {
+    fn from(m: crate::db::questions::OutboxMail) -> Self {
+        let state = match (m.sent_at, m.failed_at, m.attempts) {
+            (Some(_), _, _) => "sent",
+            (None, Some(_), _) => "refused",
+            (None, None, 0) => "queued",
+            (None, None, _) => "retrying",
+        };
+        let waiting = matches!(state, "queued" | "retrying");
+        Delivery {
+            state,
+            attempts: m.attempts,
+            next_attempt_at: Some(utc(m.next_attempt_at)).filter(|_| waiting),
+            last_error: m.last_error.map(|e| crate::domain::privacy::mask(&e).0),
+            sent_at: m.sent_at.map(utc),
+        }
+    }
 }
 
 fn summary(
@@ -373,11 +409,13 @@ async fn detail(state: &AppState, actor: &Actor, id: String) -> ApiResult<Questi
             let names =
                 questions::department_names(conn, q.department_id.iter().cloned().collect())?;
             let history = questions::events(conn, &id)?;
+            let delivery = crate::services::outbox::latest_for(conn, &id)?;
             Ok(QuestionDetail {
                 summary: summary(&q, &names, now),
                 question: q.body,
                 answer: q.answer,
                 history: history.into_iter().map(QuestionStep::from).collect(),
+                delivery: delivery.map(Delivery::from),
             })
         })
         .await

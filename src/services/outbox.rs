@@ -155,6 +155,16 @@ pub fn mark_failed(
         .flatten())
 }
 
+/// The newest message for a question, if any.
+pub fn latest_for(conn: &mut DbConnection, question_id: &str) -> ApiResult<Option<OutboxMail>> {
+    Ok(mail_outbox::table
+        .filter(mail_outbox::question_id.eq(question_id))
+        .order(mail_outbox::created_at.desc())
+        .select(OutboxMail::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// The wait before attempt `attempts + 1`: `base`, doubled each time, at most an hour, with a
 /// tenth either way so that many retries do not arrive together.
 pub fn backoff(base: std::time::Duration, attempts: i32) -> std::time::Duration {
