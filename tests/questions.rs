@@ -876,7 +876,7 @@ async fn contact_data_is_erased_after_the_retention_time_and_the_record_stays() 
         .post(
             &format!("/api/v1/questions/{id}/close"),
             Some(&tech.token),
-            json!({"reason": "spam"}),
+            json!({"reason": "spam", "comment": format!("Đã gọi {PHONE}, không phải câu hỏi.")}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);

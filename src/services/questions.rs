@@ -1013,7 +1013,8 @@ pub fn faq_of(conn: &mut DbConnection, procedure_id: &str) -> ApiResult<Vec<Publ
 
 /// Erases the contact data of questions closed more than the configured days ago: the name,
 /// e-mail, phone and address are emptied, the asker's details and anything `privacy::mask`
-/// finds are masked in the texts and in every saved answer, and their mail leaves the outbox.
+/// finds are masked in the texts, every saved answer and the steps' comments, and their mail
+/// leaves the outbox.
 /// The anonymised record stays. Returns how many questions were erased.
 pub fn erase_expired(conn: &mut DbConnection, settings: &Settings) -> ApiResult<usize> {
     let now = settings.clock.now();
@@ -1034,6 +1035,15 @@ pub fn erase_expired(conn: &mut DbConnection, settings: &Settings) -> ApiResult<
             for a in answers(conn, &q.id)? {
                 diesel::update(question_answers::table.find((&q.id, a.revision)))
                     .set(question_answers::body.eq(anonymise(&a.body)))
+                    .execute(conn)?;
+            }
+            // Staff comments may name the asker too ("called Mrs …").
+            for e in events(conn, &q.id)?
+                .into_iter()
+                .filter(|e| !e.comment.is_empty())
+            {
+                diesel::update(question_events::table.find(&e.id))
+                    .set(question_events::comment.eq(anonymise(&e.comment)))
                     .execute(conn)?;
             }
             diesel::update(
