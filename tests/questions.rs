@@ -1309,3 +1309,69 @@ async fn an_answer_refused_for_good_is_not_retried_and_goes_by_post() {
     assert_eq!(r.body["status"], "sent");
     assert_eq!(r.body["sent_via"], "post");
 }
+
+/// Routing tells a department that has an address; the notice names the subject, the deadline
+/// and the question, nothing about the asker, and its delivery is not the answer's.
+#[tokio::test]
+async fn a_department_with_an_address_hears_of_each_question_routed_to_it() {
+    let sink = SmtpSink::start();
+    let url = sink.url();
+    let app = spawn_app_with(&[("TTDT_SMTP_URL", &url), ("TTDT_SCHEDULER_INTERVAL", "1")]).await;
+    let d = Desk::new(&app).await;
+    let office = "vanphong@ths01muongmuon.edu.vn";
+    let r = app
+        .patch(
+            &format!("/api/v1/departments/{}", d.department),
+            Some(&app.principal_token),
+            json!({"email": office}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (id, _) = d.ask(ask_body()).await;
+    let r = d
+        .act(
+            &d.technician.token,
+            &id,
+            "route",
+            json!({"department_id": d.department}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let notice = sink.wait_for(1).await.remove(0);
+    assert_eq!(notice.to, vec![office.to_owned()]);
+    assert_eq!(notice.subject(), format!("Câu hỏi cần trả lời: {SUBJECT}"));
+    let body = notice.body();
+    assert!(
+        body.contains(&id) && body.contains("Hạn trả lời: "),
+        "{body}"
+    );
+    assert!(personal_data_in(&String::from_utf8_lossy(&notice.raw)).is_empty());
+    assert!(personal_data_in(&body).is_empty(), "{body}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(d.status(&id).await, "routed");
+    let r = app
+        .get(
+            &format!("/api/v1/questions/{id}"),
+            Some(&d.technician.token),
+        )
+        .await;
+    assert!(r.body["delivery"].is_null(), "{}", r.text);
+
+    assert_eq!(
+        d.answer(&d.clerk.token, &id, "Hồ sơ gồm đơn.").await.status,
+        200
+    );
+    assert_eq!(
+        d.act(&d.clerk.token, &id, "submit", json!({})).await.status,
+        200
+    );
+    assert_eq!(
+        d.act(&d.deputy.token, &id, "approve", json!({}))
+            .await
+            .status,
+        200
+    );
+    let mail = sink.wait_for(2).await;
+    assert_eq!(mail[1].to, vec![EMAIL.to_owned()]);
+    d.wait_for_status(&id, "sent").await;
+}

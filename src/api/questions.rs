@@ -874,7 +874,8 @@ where
 }
 
 /// Route a question to a department (the technical team, the chief); again to another one
-/// while no answer was submitted.
+/// while no answer was submitted. A department with an `email` is sent a notice (the subject,
+/// the deadline, the question's id; nothing about the asker).
 #[utoipa::path(
     tag = "questions",
     security(("bearer" = [])),
@@ -902,10 +903,12 @@ pub async fn route(
         .text("comment", &body.comment)
         .check()?;
     let now = state.settings.clock.now();
-    stepped(&state, &actor, id.into_inner(), move |c, ctx, who, id| {
+    let response = stepped(&state, &actor, id.into_inner(), move |c, ctx, who, id| {
         questions::route(c, ctx, who, id, &body.department_id, &body.comment, now)
     })
-    .await
+    .await?;
+    state.mail_wakeup.notify_one();
+    Ok(response)
 }
 
 /// Save the answer (staff of the department it is routed to; the deputy and the chief while

@@ -63,6 +63,8 @@ pub struct QuestionEvent {
 pub struct OutboxMail {
     pub id: String,
     pub question_id: Option<String>,
+    /// `reply` or `routed` (`services::outbox`).
+    pub purpose: String,
     pub recipient: String,
     pub subject: String,
     pub body: String,

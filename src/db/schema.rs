@@ -437,6 +437,7 @@ diesel::table! {
     mail_outbox (id) {
         id -> Text,
         question_id -> Nullable<Text>,
+        purpose -> Text,
         recipient -> Text,
         subject -> Text,
         body -> Text,

@@ -11,6 +11,11 @@ use crate::db::schema::mail_outbox;
 use crate::db::{DbConnection, new_id, truncate_micros};
 use crate::error::ApiResult;
 
+/// The approved answer, to the asker: its delivery makes the question `sent`.
+pub const REPLY: &str = "reply";
+/// A notice to the department a question was routed to.
+pub const ROUTED: &str = "routed";
+
 /// A message to send.
 pub struct Mail {
     pub to: String,
@@ -30,6 +35,7 @@ fn at(now: DateTime<Utc>) -> NaiveDateTime {
 pub fn enqueue(
     conn: &mut DbConnection,
     question_id: Option<&str>,
+    purpose: &str,
     mail: Mail,
     now: DateTime<Utc>,
 ) -> ApiResult<String> {
@@ -38,6 +44,7 @@ pub fn enqueue(
         .values(OutboxMail {
             id: id.clone(),
             question_id: question_id.map(str::to_owned),
+            purpose: purpose.to_owned(),
             recipient: mail.to,
             subject: mail.subject,
             body: mail.body,
@@ -95,7 +102,7 @@ pub fn claim_due(
     Ok(claimed)
 }
 
-/// The server accepted the message. Returns the question it answers, if any.
+/// The server accepted the message. Returns the question it answers, if it is a reply.
 pub fn mark_sent(
     conn: &mut DbConnection,
     id: &str,
@@ -108,12 +115,7 @@ pub fn mark_sent(
             mail_outbox::last_error.eq(None::<String>),
         ))
         .execute(conn)?;
-    Ok(mail_outbox::table
-        .find(id)
-        .select(mail_outbox::question_id)
-        .first::<Option<String>>(conn)
-        .optional()?
-        .flatten())
+    reply_to(conn, id)
 }
 
 /// The send failed for now: try again at `next`.
@@ -133,7 +135,7 @@ pub fn retry_at(
     Ok(())
 }
 
-/// The server refused the message for good. Returns the question it answers, if any.
+/// The server refused the message for good. Returns the question it answers, if a reply.
 pub fn mark_failed(
     conn: &mut DbConnection,
     id: &str,
@@ -147,18 +149,25 @@ pub fn mark_failed(
             mail_outbox::last_error.eq(error),
         ))
         .execute(conn)?;
+    reply_to(conn, id)
+}
+
+/// The question a message answers, when it is a reply.
+fn reply_to(conn: &mut DbConnection, id: &str) -> ApiResult<Option<String>> {
     Ok(mail_outbox::table
         .find(id)
+        .filter(mail_outbox::purpose.eq(REPLY))
         .select(mail_outbox::question_id)
         .first::<Option<String>>(conn)
         .optional()?
         .flatten())
 }
 
-/// The newest message for a question, if any.
+/// The newest reply to a question, if any.
 pub fn latest_for(conn: &mut DbConnection, question_id: &str) -> ApiResult<Option<OutboxMail>> {
     Ok(mail_outbox::table
         .filter(mail_outbox::question_id.eq(question_id))
+        .filter(mail_outbox::purpose.eq(REPLY))
         .order(mail_outbox::created_at.desc())
         .select(OutboxMail::as_select())
         .first(conn)

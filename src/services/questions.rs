@@ -428,7 +428,8 @@ fn event(
     Ok(())
 }
 
-/// Routes a question to a department (or to another one while no answer was submitted).
+/// Routes a question to a department (or to another one while no answer was submitted), with
+/// a notice to the department's address when it has one.
 pub fn route(
     conn: &mut DbConnection,
     ctx: &AuditContext,
@@ -440,23 +441,33 @@ pub fn route(
 ) -> ApiResult<Question> {
     write_transaction(conn, |conn| {
         let q = get(conn, staff, id)?;
-        let known: i64 = departments::table
+        let department: Option<(String, Option<String>)> = departments::table
             .find(department_id)
-            .count()
-            .get_result(conn)?;
-        if known == 0 {
+            .select((departments::name, departments::email))
+            .first(conn)
+            .optional()?;
+        let Some((name, email)) = department else {
             return Err(ApiError::field(
                 "department_id",
                 "unknown_department",
                 Text::new("Không có bộ phận này.", "No such department."),
             ));
-        }
+        };
         let changes = Changes {
             department_id: Some(department_id.to_owned()),
             ..Default::default()
         };
         let detail = json!({ "department_id": department_id });
         take(conn, ctx, &q, Step::Route, comment, changes, detail, now)?;
+        if let Some(to) = email {
+            outbox::enqueue(
+                conn,
+                Some(id),
+                outbox::ROUTED,
+                routed_mail(&q, &name, &to),
+                now,
+            )?;
+        }
         reread(conn, id)
     })
 }
@@ -689,10 +700,35 @@ pub fn approve(
             now,
         )?;
         if let (ReplyBy::Email, Some(to)) = (reply_by(&q)?, &q.asker_email) {
-            outbox::enqueue(conn, Some(&q.id), reply_mail(settings, &q, to), now)?;
+            let mail = reply_mail(settings, &q, to);
+            outbox::enqueue(conn, Some(&q.id), outbox::REPLY, mail, now)?;
         }
         reread(conn, id)
     })
+}
+
+/// The notice to a department that a question waits for its answer: the subject, the
+/// deadline and the question's id; nothing about the asker.
+fn routed_mail(q: &Question, department: &str, to: &str) -> Mail {
+    let due = q
+        .due_at
+        .and_utc()
+        .with_timezone(&crate::domain::documents::vietnam())
+        .format("%d/%m/%Y");
+    Mail {
+        to: to.to_owned(),
+        subject: format!("Câu hỏi cần trả lời: {}", q.subject),
+        body: format!(
+            "Kính gửi {department},\n\n\
+             Một câu hỏi của công dân đã được chuyển đến bộ phận để soạn câu trả lời.\n\n\
+             Chủ đề: {subject}\n\
+             Hạn trả lời: {due}\n\
+             Mã câu hỏi: {id}\n\n\
+             Nội dung câu hỏi và nơi soạn câu trả lời: mục Câu hỏi của trang quản trị.\n",
+            subject = q.subject,
+            id = q.id,
+        ),
+    }
 }
 
 /// The e-mail that carries an approved answer.
@@ -772,6 +808,7 @@ pub fn mark_posted(
         let q = get(conn, staff, id)?;
         let mail_refused: i64 = mail_outbox::table
             .filter(mail_outbox::question_id.eq(id))
+            .filter(mail_outbox::purpose.eq(outbox::REPLY))
             .filter(mail_outbox::failed_at.is_not_null())
             .count()
             .get_result(conn)?;

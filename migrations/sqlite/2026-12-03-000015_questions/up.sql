@@ -61,6 +61,8 @@ CREATE INDEX question_events_of ON question_events (question_id, at, id);
 CREATE TABLE mail_outbox (
     id TEXT PRIMARY KEY NOT NULL,
     question_id TEXT REFERENCES questions(id),
+    -- `reply` (the approved answer, to the asker) or `routed` (a notice to the department).
+    purpose TEXT NOT NULL,
     recipient TEXT NOT NULL,
     subject TEXT NOT NULL,
     body TEXT NOT NULL,
