@@ -356,9 +356,7 @@ pub async fn step<K: Resource>(
             ),
         ));
     }
-    let publish_at = req
-        .publish_at
-        .map(|p| crate::db::truncate_micros(p.naive_utc()));
+    let publish_at = req.publish_at.map(crate::db::stored);
     let ctx = AuditContext::from(&actor);
     let item = state
         .db(move |conn| {

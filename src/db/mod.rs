@@ -208,7 +208,12 @@ pub fn migrations_complete(conn: &mut DbConnection) -> Result<bool, String> {
 /// The current time as stored: UTC, truncated to microseconds so SQLite (which would keep
 /// nanoseconds) and PostgreSQL return the same value.
 pub fn now() -> chrono::NaiveDateTime {
-    truncate_micros(chrono::Utc::now().naive_utc())
+    stored(chrono::Utc::now())
+}
+
+/// A moment as stored (see [`now`]): for times read from the settings' clock.
+pub fn stored(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    truncate_micros(t.naive_utc())
 }
 
 pub fn truncate_micros(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {

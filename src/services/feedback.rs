@@ -13,7 +13,7 @@ use crate::auth::roles::FeedbackScope;
 use crate::config::Settings;
 use crate::db::questions::Feedback;
 use crate::db::schema::{content_items, feedback, public_items};
-use crate::db::{DbConnection, new_id, truncate_micros, write_transaction};
+use crate::db::{DbConnection, new_id, stored, write_transaction};
 use crate::domain::privacy;
 use crate::error::{ApiError, ApiResult, Text};
 
@@ -30,10 +30,6 @@ pub struct NewFeedback {
     pub message: String,
     pub name: Option<String>,
     pub email: Option<String>,
-}
-
-fn at(now: DateTime<Utc>) -> NaiveDateTime {
-    truncate_micros(now.naive_utc())
 }
 
 pub fn receive(
@@ -83,7 +79,7 @@ pub fn receive(
             note: String::new(),
             handled_by: None,
             handled_at: None,
-            received_at: at(now),
+            received_at: stored(now),
             erased_at: None,
         };
         diesel::insert_into(feedback::table)
@@ -192,7 +188,7 @@ pub fn handle(
                 feedback::status.eq(HANDLED),
                 feedback::note.eq(note),
                 feedback::handled_by.eq(&ctx.actor_id),
-                feedback::handled_at.eq(at(now)),
+                feedback::handled_at.eq(stored(now)),
             ))
             .execute(conn)?;
         if n == 0 {
@@ -245,7 +241,7 @@ pub fn contact(
 /// and masks personal data in the message. Returns how many were erased.
 pub fn erase_expired(conn: &mut DbConnection, settings: &Settings) -> ApiResult<usize> {
     let now = settings.clock.now();
-    let before = at(now - Duration::days(i64::from(settings.questions.contact_retention_days)));
+    let before = stored(now - Duration::days(i64::from(settings.questions.contact_retention_days)));
     let due: Vec<Feedback> = feedback::table
         .filter(feedback::erased_at.is_null())
         .filter(feedback::handled_at.lt(before))
@@ -262,7 +258,7 @@ pub fn erase_expired(conn: &mut DbConnection, settings: &Settings) -> ApiResult<
                 feedback::sender_name.eq(None::<String>),
                 feedback::sender_email.eq(None::<String>),
                 feedback::message.eq(privacy::mask(&message).0),
-                feedback::erased_at.eq(at(now)),
+                feedback::erased_at.eq(stored(now)),
             ))
             .execute(conn)?;
     }

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::questions::OutboxMail;
 use crate::db::schema::mail_outbox;
-use crate::db::{DbConnection, new_id, truncate_micros};
+use crate::db::{DbConnection, new_id, stored};
 use crate::error::ApiResult;
 
 /// The approved answer, to the asker: its delivery makes the question `sent`.
@@ -28,10 +28,6 @@ pub struct Mail {
 /// died mid-send loses it to the next.
 pub const LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 
-fn at(now: DateTime<Utc>) -> NaiveDateTime {
-    truncate_micros(now.naive_utc())
-}
-
 pub fn enqueue(
     conn: &mut DbConnection,
     question_id: Option<&str>,
@@ -48,9 +44,9 @@ pub fn enqueue(
             recipient: mail.to,
             subject: mail.subject,
             body: mail.body,
-            created_at: at(now),
+            created_at: stored(now),
             attempts: 0,
-            next_attempt_at: at(now),
+            next_attempt_at: stored(now),
             locked_until: None,
             last_error: None,
             sent_at: None,
@@ -67,7 +63,7 @@ pub fn claim_due(
     now: DateTime<Utc>,
     limit: i64,
 ) -> ApiResult<Vec<OutboxMail>> {
-    let now = at(now);
+    let now = stored(now);
     let free = mail_outbox::locked_until
         .is_null()
         .or(mail_outbox::locked_until.lt(now));
@@ -110,7 +106,7 @@ pub fn mark_sent(
 ) -> ApiResult<Option<String>> {
     diesel::update(mail_outbox::table.find(id))
         .set((
-            mail_outbox::sent_at.eq(at(now)),
+            mail_outbox::sent_at.eq(stored(now)),
             mail_outbox::locked_until.eq(None::<NaiveDateTime>),
             mail_outbox::last_error.eq(None::<String>),
         ))
@@ -128,7 +124,7 @@ pub fn retry_at(
     diesel::update(mail_outbox::table.find(id))
         .set((
             mail_outbox::locked_until.eq(None::<NaiveDateTime>),
-            mail_outbox::next_attempt_at.eq(at(next)),
+            mail_outbox::next_attempt_at.eq(stored(next)),
             mail_outbox::last_error.eq(error),
         ))
         .execute(conn)?;
@@ -144,7 +140,7 @@ pub fn mark_failed(
 ) -> ApiResult<Option<String>> {
     diesel::update(mail_outbox::table.find(id))
         .set((
-            mail_outbox::failed_at.eq(at(now)),
+            mail_outbox::failed_at.eq(stored(now)),
             mail_outbox::locked_until.eq(None::<NaiveDateTime>),
             mail_outbox::last_error.eq(error),
         ))

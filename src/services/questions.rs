@@ -21,7 +21,7 @@ use crate::db::schema::{
     departments, mail_outbox, public_faqs, public_procedures, question_answers, question_events,
     questions,
 };
-use crate::db::{DbConnection, new_id, truncate_micros, write_transaction};
+use crate::db::{DbConnection, new_id, stored, write_transaction};
 use crate::domain::privacy;
 use crate::domain::questions::{self as rules, ReplyBy, Status, Step};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
@@ -44,10 +44,6 @@ pub struct Staff {
     pub department: Option<String>,
 }
 
-fn at(now: DateTime<Utc>) -> NaiveDateTime {
-    truncate_micros(now.naive_utc())
-}
-
 pub fn status_of(q: &Question) -> ApiResult<Status> {
     Status::parse(&q.status).ok_or_else(|| ApiError::internal(format!("status {:?}", q.status)))
 }
@@ -58,7 +54,7 @@ pub fn reply_by(q: &Question) -> ApiResult<ReplyBy> {
 
 /// Whether the answer deadline has passed with the answer not yet sent.
 pub fn overdue(q: &Question, now: DateTime<Utc>) -> bool {
-    status_of(q).is_ok_and(|s| !s.is_closed()) && q.due_at < at(now)
+    status_of(q).is_ok_and(|s| !s.is_closed()) && q.due_at < stored(now)
 }
 
 /// Takes a question in: stores it with a new ticket code (returned once, never stored) and
@@ -95,11 +91,11 @@ pub fn receive(
         sent_at: None,
         sent_via: None,
         delivery_note: None,
-        due_at: at(settings
+        due_at: stored(settings
             .calendar
             .deadline(now, settings.questions.answer_days)),
-        received_at: at(now),
-        updated_at: at(now),
+        received_at: stored(now),
+        updated_at: stored(now),
         closed_at: None,
         erased_at: None,
     };
@@ -202,13 +198,13 @@ pub fn list(
         None => {}
         Some(true) => {
             q = q
-                .filter(questions::due_at.lt(at(now)))
+                .filter(questions::due_at.lt(stored(now)))
                 .filter(questions::status.ne_all(closed));
         }
         Some(false) => {
             q = q.filter(
                 questions::due_at
-                    .ge(at(now))
+                    .ge(stored(now))
                     .or(questions::status.eq_any(closed)),
             );
         }
@@ -360,9 +356,9 @@ fn take(
     let from = status_of(q)?;
     let to = rules::next(from, step).ok_or_else(|| step_not_allowed(from, step))?;
     changes.status = Some(to.as_str().into());
-    changes.updated_at = Some(at(now));
+    changes.updated_at = Some(stored(now));
     if to.is_closed() && !from.is_closed() {
-        changes.closed_at = Some(at(now));
+        changes.closed_at = Some(stored(now));
     }
     let n = diesel::update(
         questions::table
@@ -422,7 +418,7 @@ fn event(
             actor_id: ctx.actor_id.clone(),
             actor_role: ctx.actor_role.clone(),
             comment: comment.to_owned(),
-            at: at(now),
+            at: stored(now),
         })
         .execute(conn)?;
     Ok(())
@@ -576,7 +572,7 @@ pub fn save_answer(
         .set((
             questions::answer.eq(&text),
             questions::answer_revision.eq(revision),
-            questions::updated_at.eq(at(now)),
+            questions::updated_at.eq(stored(now)),
         ))
         .execute(conn)?;
         if n == 0 {
@@ -588,7 +584,7 @@ pub fn save_answer(
                 revision,
                 body: text,
                 author_id: ctx.actor_id.clone(),
-                at: at(now),
+                at: stored(now),
             })
             .execute(conn)?;
         content::record_write(
@@ -768,7 +764,7 @@ pub fn delivered_by_mail(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) 
         ..Default::default()
     };
     let changes = Changes {
-        sent_at: Some(at(now)),
+        sent_at: Some(stored(now)),
         sent_via: Some(ReplyBy::Email.as_str().into()),
         ..Default::default()
     };
@@ -826,7 +822,7 @@ pub fn mark_posted(
             .expect("noon exists")
             .and_utc();
         let changes = Changes {
-            sent_at: Some(at(posted)),
+            sent_at: Some(stored(posted)),
             sent_via: Some(ReplyBy::Post.as_str().into()),
             ..Default::default()
         };
@@ -988,8 +984,8 @@ pub fn publish(
             question,
             answer,
             revision: q.answer_revision,
-            published_at: at(now),
-            updated_at: at(now),
+            published_at: stored(now),
+            updated_at: stored(now),
         };
         diesel::delete(public_faqs::table.find(id)).execute(conn)?;
         diesel::insert_into(public_faqs::table)
@@ -1055,7 +1051,7 @@ pub fn faq_of(conn: &mut DbConnection, procedure_id: &str) -> ApiResult<Vec<Publ
 /// The anonymised record stays. Returns how many questions were erased.
 pub fn erase_expired(conn: &mut DbConnection, settings: &Settings) -> ApiResult<usize> {
     let now = settings.clock.now();
-    let before = at(now - Duration::days(i64::from(settings.questions.contact_retention_days)));
+    let before = stored(now - Duration::days(i64::from(settings.questions.contact_retention_days)));
     let due: Vec<Question> = questions::table
         .filter(questions::erased_at.is_null())
         .filter(questions::closed_at.lt(before))
@@ -1097,7 +1093,7 @@ pub fn erase_expired(conn: &mut DbConnection, settings: &Settings) -> ApiResult<
                 questions::body.eq(anonymise(&q.body)),
                 questions::answer.eq(q.answer.as_deref().map(anonymise)),
                 questions::delivery_note.eq(None::<String>),
-                questions::erased_at.eq(at(now)),
+                questions::erased_at.eq(stored(now)),
             ))
             .execute(conn)?;
             diesel::delete(mail_outbox::table.filter(mail_outbox::question_id.eq(&q.id)))
