@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::content::{self, Write};
-use super::{AuditContext, Page, page_key};
+use super::{AuditContext, Page, page_key, questions};
 use crate::auth::roles::FeedbackScope;
 use crate::config::Settings;
 use crate::db::questions::Feedback;
@@ -249,15 +249,13 @@ pub fn erase_expired(conn: &mut DbConnection, settings: &Settings) -> ApiResult<
         .limit(500)
         .load(conn)?;
     for f in &due {
-        let mut message = f.message.clone();
-        if let Some(name) = f.sender_name.as_deref().filter(|n| n.chars().count() >= 3) {
-            message = message.replace(name, super::questions::ASKER);
-        }
+        let sender = questions::person_details([&f.sender_name, &f.sender_email]);
+        let message = privacy::mask(&questions::replace_details(&f.message, sender)).0;
         diesel::update(feedback::table.find(&f.id))
             .set((
                 feedback::sender_name.eq(None::<String>),
                 feedback::sender_email.eq(None::<String>),
-                feedback::message.eq(privacy::mask(&message).0),
+                feedback::message.eq(message),
                 feedback::erased_at.eq(stored(now)),
             ))
             .execute(conn)?;

@@ -91,9 +91,11 @@ pub fn receive(
         sent_at: None,
         sent_via: None,
         delivery_note: None,
-        due_at: stored(settings
-            .calendar
-            .deadline(now, settings.questions.answer_days)),
+        due_at: stored(
+            settings
+                .calendar
+                .deadline(now, settings.questions.answer_days),
+        ),
         received_at: stored(now),
         updated_at: stored(now),
         closed_at: None,
@@ -863,28 +865,44 @@ pub const ASKER: &str = "[người hỏi]";
 /// `text` with the asker's name and contact details replaced by [`ASKER`]: what the tracking
 /// page shows of the answer (a ticket code can be overheard; the full reply went by mail).
 pub fn without_asker(q: &Question, text: &str) -> String {
-    let mut text = text.to_owned();
-    for value in [
+    replace_details(text, asker_details(q))
+}
+
+/// The asker's name and contacts as they could appear in a text.
+fn asker_details(q: &Question) -> impl Iterator<Item = &str> {
+    person_details([
         &q.asker_name,
         &q.asker_email,
         &q.asker_phone,
         &q.asker_address,
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|v| v.chars().count() >= 3)
-    {
-        text = replace_caseless(&text, value, ASKER);
-    }
-    text
+    ])
 }
 
-fn replace_caseless(text: &str, needle: &str, with: &str) -> String {
-    let pattern = regex::RegexBuilder::new(&regex::escape(needle))
-        .case_insensitive(true)
-        .build()
-        .expect("an escaped pattern");
-    pattern.replace_all(text, with).into_owned()
+/// A person's details worth looking for in a text: those given, leaving out any too short to
+/// tell from an ordinary word.
+pub(super) fn person_details<'a>(
+    values: impl IntoIterator<Item = &'a Option<String>>,
+) -> impl Iterator<Item = &'a str> {
+    values
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|v| v.chars().count() >= 3)
+}
+
+/// `text` with each of `details` replaced by [`ASKER`], whatever its case.
+pub(super) fn replace_details<'a>(
+    text: &str,
+    details: impl IntoIterator<Item = &'a str>,
+) -> String {
+    details.into_iter().fold(text.to_owned(), |text, detail| {
+        regex::RegexBuilder::new(&regex::escape(detail))
+            .case_insensitive(true)
+            .build()
+            .expect("an escaped pattern")
+            .replace_all(&text, ASKER)
+            .into_owned()
+    })
 }
 
 /// The asker's own details in a text meant for the public, by field, if any.
@@ -892,18 +910,7 @@ fn asker_in(q: &Question, fields: &[(&str, &str)]) -> Vec<FieldError> {
     let lower = |s: &str| s.to_lowercase();
     fields
         .iter()
-        .filter(|(_, text)| {
-            [
-                &q.asker_name,
-                &q.asker_email,
-                &q.asker_phone,
-                &q.asker_address,
-            ]
-            .into_iter()
-            .flatten()
-            .filter(|v| v.chars().count() >= 3)
-            .any(|v| lower(text).contains(&lower(v)))
-        })
+        .filter(|(_, text)| asker_details(q).any(|v| lower(text).contains(&lower(v))))
         .map(|(field, _)| {
             FieldError::new(
                 *field,
