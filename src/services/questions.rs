@@ -168,6 +168,24 @@ pub struct Filter {
     pub overdue: Option<bool>,
 }
 
+type Visible = questions::BoxedQuery<
+    'static,
+    crate::db::MultiBackend,
+    diesel::dsl::AsSelect<Question, crate::db::MultiBackend>,
+>;
+
+/// The questions `staff` may see, as a query: the one rule behind the list and a single
+/// question (`roles::questions_visible`); 403 for a role that handles none.
+fn visible_to(staff: &Staff) -> ApiResult<Visible> {
+    use crate::auth::roles::{QuestionScope, questions_visible};
+    let q = questions::table.select(Question::as_select()).into_boxed();
+    match questions_visible(staff.role, staff.department.as_deref()) {
+        QuestionScope::All => Ok(q),
+        QuestionScope::Department(d) => Ok(q.filter(questions::department_id.eq(d.to_owned()))),
+        QuestionScope::None => Err(ApiError::forbidden()),
+    }
+}
+
 /// Questions the caller may see, newest first.
 pub fn list(
     conn: &mut DbConnection,
@@ -177,14 +195,7 @@ pub fn list(
     after: Option<(NaiveDateTime, String)>,
     limit: usize,
 ) -> ApiResult<Page<Question>> {
-    let mut q = questions::table.select(Question::as_select()).into_boxed();
-    match crate::auth::roles::questions_visible(staff.role, staff.department.as_deref()) {
-        crate::auth::roles::QuestionScope::All => {}
-        crate::auth::roles::QuestionScope::Department(d) => {
-            q = q.filter(questions::department_id.eq(d.to_owned()));
-        }
-        crate::auth::roles::QuestionScope::None => return Err(ApiError::forbidden()),
-    }
+    let mut q = visible_to(staff)?;
     if let Some(s) = filter.status {
         q = q.filter(questions::status.eq(s.as_str()));
     }
@@ -229,22 +240,9 @@ pub fn list(
 
 /// A question the caller may see; 404 for one they may not (as for one that does not exist).
 pub fn get(conn: &mut DbConnection, staff: &Staff, id: &str) -> ApiResult<Question> {
-    let q: Question = questions::table
-        .find(id)
-        .select(Question::as_select())
-        .first(conn)?;
-    let visible =
-        match crate::auth::roles::questions_visible(staff.role, staff.department.as_deref()) {
-            crate::auth::roles::QuestionScope::All => true,
-            crate::auth::roles::QuestionScope::Department(d) => {
-                q.department_id.as_deref() == Some(d)
-            }
-            crate::auth::roles::QuestionScope::None => return Err(ApiError::forbidden()),
-        };
-    if !visible {
-        return Err(ApiError::not_found());
-    }
-    Ok(q)
+    Ok(visible_to(staff)?
+        .filter(questions::id.eq(id.to_owned()))
+        .first(conn)?)
 }
 
 pub fn events(conn: &mut DbConnection, id: &str) -> ApiResult<Vec<QuestionEvent>> {
