@@ -20,7 +20,7 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(account_per_minute: u32, address_per_minute: u32) -> Self {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("n >= 1"));
+        let quota = |n: u32| Quota::per_minute(at_least_one(n));
         Self {
             per_account: RateLimiter::keyed(quota(account_per_minute)),
             per_address: RateLimiter::keyed(quota(address_per_minute)),
@@ -56,16 +56,16 @@ pub struct AddressLimiter {
 
 impl AddressLimiter {
     pub fn per_hour(n: u32) -> Self {
-        let n = NonZeroU32::new(n.max(1)).expect("n >= 1");
-        Self {
-            per_address: RateLimiter::keyed(Quota::per_hour(n)),
-        }
+        Self::with(Quota::per_hour(at_least_one(n)))
     }
 
     pub fn per_minute(n: u32) -> Self {
-        let n = NonZeroU32::new(n.max(1)).expect("n >= 1");
+        Self::with(Quota::per_minute(at_least_one(n)))
+    }
+
+    fn with(quota: Quota) -> Self {
         Self {
-            per_address: RateLimiter::keyed(Quota::per_minute(n)),
+            per_address: RateLimiter::keyed(quota),
         }
     }
 
@@ -79,6 +79,10 @@ impl AddressLimiter {
             ApiError::too_many_requests(wait.as_secs().max(1))
         })
     }
+}
+
+fn at_least_one(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n.max(1)).expect("n >= 1")
 }
 
 /// The client's address: the socket peer, or, when the peer is a trusted proxy, the nearest
