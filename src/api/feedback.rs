@@ -11,7 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::body::JsonBody;
-use super::questions::INTAKE_LIMIT;
+use super::public_questions::INTAKE_LIMIT;
 use super::{page_request, time_cursor, utc};
 use crate::auth::ratelimit::client_ip;
 use crate::auth::{Actor, roles};

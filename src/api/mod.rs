@@ -25,6 +25,7 @@ pub mod public_links;
 pub mod public_pages;
 pub mod public_people;
 pub mod public_procedures;
+pub mod public_questions;
 pub mod public_resources;
 pub mod questions;
 pub mod resources;
@@ -72,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(resources::configure)
         .configure(public_links::configure)
         .configure(links::configure)
+        .configure(public_questions::configure)
         .configure(questions::configure)
         .configure(feedback::configure)
         .configure(media::configure);

@@ -114,7 +114,7 @@ pub struct PublicProcedureResponse {
     pub legal_basis: Vec<PublicLegalBasis>,
     /// Citizens' questions about this procedure and their answers, as the board published
     /// them (no personal data), oldest first.
-    pub faq: Vec<super::questions::PublicFaqEntry>,
+    pub faq: Vec<super::public_questions::PublicFaqEntry>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
