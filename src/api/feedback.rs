@@ -11,9 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::body::JsonBody;
-use super::public_questions::INTAKE_LIMIT;
+use super::public_questions::{INTAKE_LIMIT, admit, caught_in_honeypot};
 use super::{page_request, time_cursor, utc};
-use crate::auth::ratelimit::client_ip;
 use crate::auth::{Actor, roles};
 use crate::db::questions::Feedback;
 use crate::domain::text::{nfc, no_nul};
@@ -114,9 +113,7 @@ pub async fn send_feedback(
     state: web::Data<AppState>,
     body: JsonBody<FeedbackRequest, INTAKE_LIMIT>,
 ) -> ApiResult<HttpResponse> {
-    state
-        .intake_limiter
-        .check(client_ip(&req, &state.settings.trusted_proxies))?;
+    admit(&req, &state)?;
     let body = body.into_inner();
     body.validate()?;
     match (body.about, &body.item_id) {
@@ -147,11 +144,7 @@ pub async fn send_feedback(
         .sent("name", &body.name)
         .check()?;
     let now = state.settings.clock.now();
-    if body
-        .website
-        .as_deref()
-        .is_some_and(|w| !w.trim().is_empty())
-    {
+    if caught_in_honeypot(body.website.as_deref()) {
         // A bot filled the hidden field: told what a person is told; nothing is kept.
         return Ok(HttpResponse::Accepted().json(FeedbackReceived { received_at: now }));
     }

@@ -27,6 +27,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(ask).service(track_question);
 }
 
+/// The anonymous intake's limit (questions and feedback together), per client address,
+/// checked before any other work.
+pub fn admit(req: &HttpRequest, state: &AppState) -> ApiResult<()> {
+    state
+        .intake_limiter
+        .check(client_ip(req, &state.settings.trusted_proxies))
+}
+
+/// Whether the hidden `website` field was filled: a bot, told what a person is told, whose
+/// message is not kept.
+pub fn caught_in_honeypot(website: Option<&str>) -> bool {
+    website.is_some_and(|w| !w.trim().is_empty())
+}
+
 fn phone_number(s: &str) -> Result<(), ValidationError> {
     if valid_phone(s) {
         Ok(())
@@ -103,7 +117,7 @@ pub struct AskResponse {
         (status = 201, description = "Received; keep the ticket code", body = AskResponse),
         (status = 413, description = "The body is over 64 KiB (`payload_too_large`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields; `contact_required` without e-mail or address; `unknown_procedure`; `legacy_vietnamese_encoding`", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "Too many questions from this address (`too_many_requests`); see `Retry-After`", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many questions from this address (`rate_limited`); see `Retry-After`", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/questions")]
@@ -112,9 +126,7 @@ pub async fn ask(
     state: web::Data<AppState>,
     body: JsonBody<AskRequest, INTAKE_LIMIT>,
 ) -> ApiResult<HttpResponse> {
-    state
-        .intake_limiter
-        .check(client_ip(&req, &state.settings.trusted_proxies))?;
+    admit(&req, &state)?;
     let body = body.into_inner();
     body.validate()?;
     if body.email.is_none() && body.address.is_none() {
@@ -133,11 +145,7 @@ pub async fn ask(
         .text("subject", &body.subject)
         .text("question", &body.question)
         .check()?;
-    if body
-        .website
-        .as_deref()
-        .is_some_and(|w| !w.trim().is_empty())
-    {
+    if caught_in_honeypot(body.website.as_deref()) {
         // A bot filled the hidden field: it is told what a person is told, and nothing is kept.
         let now = state.settings.clock.now();
         let ticket = crate::domain::questions::new_ticket();
