@@ -105,6 +105,8 @@ pub struct Settings {
     /// Login attempts allowed per minute for one account / one client address.
     pub login_rate_account: u32,
     pub login_rate_address: u32,
+    /// Requests per minute a new API key may make, unless made with its own rate.
+    pub api_key_rate: u32,
     /// How many password hashes may be computed at once.
     pub password_hash_concurrency: usize,
     /// How often scheduled publications are looked for.
@@ -249,6 +251,7 @@ impl Settings {
         let workers = number(&get, "TTDT_WORKERS", cores as u64, 1..=256)? as usize;
         let login_rate_account = number(&get, "TTDT_LOGIN_RATE_ACCOUNT", 5, 1..=10_000)? as u32;
         let login_rate_address = number(&get, "TTDT_LOGIN_RATE_ADDRESS", 30, 1..=100_000)? as u32;
+        let api_key_rate = number(&get, "TTDT_API_KEY_RATE", 600, 1..=1_000_000)? as u32;
         let password_hash_concurrency =
             number(&get, "TTDT_PASSWORD_HASH_CONCURRENCY", cores as u64, 1..=64)? as usize;
         let scheduler_interval =
@@ -341,6 +344,7 @@ impl Settings {
             workers,
             login_rate_account,
             login_rate_address,
+            api_key_rate,
             password_hash_concurrency,
             scheduler_interval,
             search_concurrency,

@@ -25,14 +25,19 @@ pub const PROBLEM_CODES: &[&str] = &[
     "invalid_path",
     "invalid_cursor",
     "invalid_limit",
+    "invalid_kind",
     // 401
     "authentication_required",
     "invalid_token",
     "invalid_credentials",
     "invalid_refresh_token",
+    "api_key_required",
+    "invalid_api_key",
     // 403
     "forbidden",
     "own_account",
+    "api_key_not_staff",
+    "missing_scope",
     // 404, 405, 408
     "not_found",
     "method_not_allowed",

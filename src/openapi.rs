@@ -32,6 +32,7 @@ by default, English with `Accept-Language: en`. See docs/api-conventions.md.",
         (name = "links", description = "Links to central, provincial and district sites and the district's schools (Điều 7.6): kept by the editor-in-chief and the technical team and published without review; the public list grouped"),
         (name = "questions", description = "Citizens' questions on administrative procedures (Điều 5.5): anyone asks and follows a question by its ticket code; the technical team routes it, the department answers, the board approves; the answer goes out by e-mail or post and may be published, without personal data, on a procedure guide"),
         (name = "feedback", description = "Feedback on published content and on the site (Điều 5.4): anyone sends it; content feedback reaches the item's author and the board, feedback on the site the technical team, who mark it handled with a note"),
+        (name = "sync", description = "For the district portal and apps (Điều 9.2): the changes feed, gap-free in commit order with a snapshot for a first sync, read with API keys that the editor-in-chief and the technical team make and revoke"),
         (name = "search", description = "Site-wide search over every public kind at once, ranked, diacritic-insensitive both ways"),
         (name = "text", description = "Vietnamese text tools (Điều 6.5)"),
         (name = "health", description = "Liveness and readiness"),
@@ -54,6 +55,18 @@ impl Modify for BearerScheme {
                     .bearer_format("JWT")
                     .description(Some(
                         "An access token from POST /api/v1/auth/login (valid at most 15 minutes)",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ttdt_…")
+                    .description(Some(
+                        "An API key from POST /api/v1/api-keys, sent as `Authorization: Bearer ttdt_…`; staff tokens are not keys",
                     ))
                     .build(),
             ),
@@ -107,6 +120,9 @@ pub fn complete(spec: &mut Spec) {
         for (method, op) in operations {
             let Some(op) = op else { continue };
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let staff_only = op.security.as_ref().is_some_and(|s| {
+                serde_json::to_value(s).is_ok_and(|v| v.to_string().contains("\"bearer\""))
+            });
             let json_body = op.request_body.as_ref().is_some_and(
                 |b| matches!(b, RefOr::T(b) if b.content.contains_key("application/json")),
             );
@@ -118,6 +134,12 @@ pub fn complete(spec: &mut Spec) {
             };
             if secured {
                 add("401", "Missing, invalid, expired or revoked access token");
+            }
+            if staff_only {
+                add(
+                    "403",
+                    "Not allowed: the caller's role, or an API key where a staff token is needed (`api_key_not_staff`)",
+                );
             }
             add(
                 "400",

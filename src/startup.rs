@@ -76,6 +76,7 @@ impl Application {
                 settings.questions.intake_per_hour,
             ),
             track_limiter: crate::auth::ratelimit::AddressLimiter::per_minute(60),
+            key_limiter: Default::default(),
             mail_wakeup: tokio::sync::Notify::new(),
             search_permits: tokio::sync::Semaphore::new(settings.search_concurrency),
             media_store: std::sync::Arc::new(

@@ -7,7 +7,7 @@ use diesel::r2d2::R2D2Connection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::Passwords;
-use crate::auth::ratelimit::{AddressLimiter, LoginLimiter};
+use crate::auth::ratelimit::{AddressLimiter, KeyLimiter, LoginLimiter};
 use crate::config::Settings;
 use crate::db::health::DbHealth;
 use crate::db::{DbConnection, DbPool, PooledConn};
@@ -24,6 +24,8 @@ pub struct AppState {
     pub intake_limiter: AddressLimiter,
     /// Ticket look-ups per client address.
     pub track_limiter: AddressLimiter,
+    /// Requests per API key, each at its own rate.
+    pub key_limiter: KeyLimiter,
     /// Wakes the mail worker when something was put in the outbox.
     pub mail_wakeup: tokio::sync::Notify,
     /// Full-text search is the one CPU-heavy public read: running more searches at once than

@@ -28,4 +28,5 @@ mod quickstart;
 mod resources;
 mod search;
 mod storage;
+mod sync;
 mod users;

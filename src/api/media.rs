@@ -122,6 +122,12 @@ enum Audience {
 }
 
 impl MediaResponse {
+    /// What the public sees of an item: only of one used by published content.
+    pub(super) fn public(detail: MediaDetail) -> Option<Self> {
+        let public = detail.uses.iter().any(|u| u.public);
+        public.then(|| Self::new(detail, Audience::Public))
+    }
+
     fn new(detail: MediaDetail, audience: Audience) -> Self {
         let MediaDetail {
             media: m,

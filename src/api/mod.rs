@@ -2,6 +2,7 @@
 //! (a pure function in `auth::roles`), makes one blocking database call into a service, and
 //! converts the result into a response type.
 
+pub mod api_keys;
 pub mod articles;
 pub mod auth;
 pub mod body;
@@ -30,6 +31,7 @@ pub mod public_resources;
 pub mod questions;
 pub mod resources;
 pub mod search;
+pub mod sync;
 pub mod text;
 pub mod users;
 
@@ -76,7 +78,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(public_questions::configure)
         .configure(questions::configure)
         .configure(feedback::configure)
-        .configure(media::configure);
+        .configure(media::configure)
+        .configure(sync::configure)
+        .configure(api_keys::configure);
 }
 
 /// Reads `?cursor=…&limit=…` into the sort key to start after and a page size.

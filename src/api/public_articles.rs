@@ -47,7 +47,7 @@ pub struct PublicArticleResponse {
 }
 
 impl PublicArticleResponse {
-    fn of(a: PublicItem) -> ApiResult<Self> {
+    pub(super) fn of(a: PublicItem) -> ApiResult<Self> {
         let f: ArticleFields = public_fields(&a.card, &a.detail)?;
         Ok(PublicArticleResponse {
             id: a.item_id,

@@ -179,7 +179,7 @@ fn summary_of(
     })
 }
 
-fn public_document(
+pub(super) fn public_document(
     conn: &mut crate::db::DbConnection,
     item: PublicItem,
     today: NaiveDate,

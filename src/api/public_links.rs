@@ -39,7 +39,7 @@ pub struct PublicLink {
 }
 
 impl PublicLink {
-    fn of(card: PublicCard) -> ApiResult<Self> {
+    pub(super) fn of(card: PublicCard) -> ApiResult<Self> {
         let f: LinkFields = read_fields(&card.card)?;
         Ok(PublicLink {
             id: card.item_id,

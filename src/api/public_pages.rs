@@ -129,7 +129,7 @@ pub async fn get_page(
 }
 
 /// A published page with its breadcrumbs and children, from the published pages.
-fn page_of(conn: &mut DbConnection, item: PublicItem) -> ApiResult<PublicPageResponse> {
+pub(super) fn page_of(conn: &mut DbConnection, item: PublicItem) -> ApiResult<PublicPageResponse> {
     let f: PageFields = public_fields(&item.card, &item.detail)?;
     let all = pages::entries(conn)?;
     let mut breadcrumbs = Vec::new();

@@ -178,7 +178,7 @@ pub async fn get_person(
     .await
 }
 
-fn entry(item: PublicItem, today: NaiveDate) -> ApiResult<PublicPersonResponse> {
+pub(super) fn entry(item: PublicItem, today: NaiveDate) -> ApiResult<PublicPersonResponse> {
     let f: PersonFields = public_fields(&item.card, &item.detail)?;
     Ok(PublicPersonResponse {
         bio: f.bio,

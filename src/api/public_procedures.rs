@@ -153,7 +153,7 @@ fn summary_of(card: PublicCard, snippet: Option<String>) -> ApiResult<PublicProc
     })
 }
 
-fn public_procedure(
+pub(super) fn public_procedure(
     conn: &mut DbConnection,
     item: PublicItem,
 ) -> ApiResult<PublicProcedureResponse> {

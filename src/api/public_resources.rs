@@ -210,7 +210,10 @@ pub async fn list_resources(
     .await
 }
 
-fn public_resource(conn: &mut DbConnection, item: PublicItem) -> ApiResult<PublicResourceResponse> {
+pub(super) fn public_resource(
+    conn: &mut DbConnection,
+    item: PublicItem,
+) -> ApiResult<PublicResourceResponse> {
     let fields: ResourceFields = public_fields(&item.card, &item.detail)?;
     let files = documents::files(conn, &fields.file_ids)?
         .iter()

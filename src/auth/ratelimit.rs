@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 
 use actix_web::HttpRequest;
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -79,6 +79,33 @@ impl AddressLimiter {
             ApiError::too_many_requests(wait.as_secs().max(1))
         })
     }
+}
+
+/// A limit per API key, each key with its own rate (set when the key was made).
+#[derive(Default)]
+pub struct KeyLimiter {
+    per_key: std::sync::Mutex<std::collections::HashMap<String, (u32, DefaultDirectRateLimiter)>>,
+}
+
+impl KeyLimiter {
+    /// Counts one request of `key` allowed `per_minute`; 429 with the seconds to wait when over.
+    pub fn check(&self, key: &str, per_minute: u32) -> ApiResult<()> {
+        let mut keys = self.per_key.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = keys
+            .entry(key.to_owned())
+            .or_insert_with(|| (per_minute, direct(per_minute)));
+        if entry.0 != per_minute {
+            *entry = (per_minute, direct(per_minute));
+        }
+        entry.1.check().map_err(|e| {
+            let wait = e.wait_time_from(DefaultClock::default().now());
+            ApiError::too_many_requests(wait.as_secs().max(1))
+        })
+    }
+}
+
+fn direct(per_minute: u32) -> DefaultDirectRateLimiter {
+    RateLimiter::direct(Quota::per_minute(at_least_one(per_minute)))
 }
 
 fn at_least_one(n: u32) -> NonZeroU32 {

@@ -93,6 +93,12 @@ pub fn can_manage_categories(actor: Role) -> bool {
     actor == Role::EditorInChief
 }
 
+/// API keys and webhooks for machine clients belong to the editor-in-chief and the technical
+/// team (DESIGN §3).
+pub fn can_manage_sync(actor: Role) -> bool {
+    matches!(actor, Role::EditorInChief | Role::Technician)
+}
+
 /// Departments (bộ phận) belong to the principal.
 pub fn can_manage_departments(actor: Role) -> bool {
     actor == Role::Principal

@@ -147,11 +147,25 @@ pub struct ContentTransition {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = change_feed)]
 pub struct NewChange {
+    /// The feed position, from `change_clock` (commit order).
+    pub seq: i64,
     pub content_type: String,
     pub content_id: String,
     /// `published`, `updated`, `unpublished`, `archived` or `deleted`.
     pub action: String,
     pub at: NaiveDateTime,
     /// The public revision: the one published, or the one withdrawn.
+    pub revision: Option<i32>,
+}
+
+/// A change-feed entry as read back.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = change_feed)]
+pub struct FeedEntry {
+    pub seq: i64,
+    pub content_type: String,
+    pub content_id: String,
+    pub action: String,
+    pub at: NaiveDateTime,
     pub revision: Option<i32>,
 }

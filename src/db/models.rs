@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{audit_log, categories, departments, refresh_tokens, user_categories, users};
+use super::schema::{
+    api_keys, audit_log, categories, departments, refresh_tokens, user_categories, users,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = departments)]
@@ -154,4 +156,21 @@ pub struct MediaUse {
     pub content_type: String,
     pub content_id: String,
     pub public: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_keys)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub key_hash: String,
+    /// Space-separated.
+    pub scopes: String,
+    pub rate_per_minute: i32,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revoked_by: Option<String>,
 }

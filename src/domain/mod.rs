@@ -13,6 +13,7 @@ pub mod procedures;
 pub mod questions;
 pub mod resources;
 pub mod search;
+pub mod secrets;
 pub mod text;
 pub mod vietnamese;
 pub mod workflow;

@@ -1,9 +1,8 @@
 //! Citizens' questions (Quy chế Điều 5.5): their own state machine and the ticket code an
 //! asker follows a question with.
 
-use rand::RngCore;
+use super::secrets::{ALPHABET, random_code, sha256_hex};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 /// Where a question is in its handling.
@@ -176,27 +175,12 @@ impl ReplyBy {
     }
 }
 
-/// Crockford's base32: no I, L, O or U, so a code read out or copied from a letter survives.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 /// A new ticket code: 80 random bits as 16 characters in groups of four
 /// (`7K2Q-9XMV-D4TB-0RHE`).
 pub fn new_ticket() -> String {
-    let mut bytes = [0u8; 10];
-    rand::rng().fill_bytes(&mut bytes);
-    let mut bits: u128 = 0;
-    for b in bytes {
-        bits = (bits << 8) | u128::from(b);
-    }
-    let chars: Vec<u8> = (0..16)
-        .rev()
-        .map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize])
-        .collect();
-    chars
-        .chunks(4)
-        .map(|c| std::str::from_utf8(c).expect("ASCII"))
-        .collect::<Vec<_>>()
-        .join("-")
+    let code = random_code(10);
+    let chars: Vec<&str> = (0..4).map(|i| &code[i * 4..i * 4 + 4]).collect();
+    chars.join("-")
 }
 
 /// The ticket code as typed (any case, with or without dashes or spaces, O for 0, I or L for
@@ -220,11 +204,7 @@ pub fn normalise_ticket(typed: &str) -> Option<String> {
 /// someone else's question.
 pub fn ticket_hash(typed: &str) -> Option<String> {
     let code = normalise_ticket(typed)?;
-    Some(hex(&Sha256::digest(code.as_bytes())))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Some(sha256_hex(&code))
 }
 
 /// A phone number as an asker writes it: digits with spaces, dots, dashes or brackets, an

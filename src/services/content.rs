@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{AuditContext, audit};
 use crate::db::content::{ContentTransition, NewChange};
-use crate::db::schema::{change_feed, content_transitions};
+use crate::db::schema::{change_clock, change_feed, content_transitions};
 use crate::db::{DbConnection, new_id, now};
 use crate::domain::workflow::{Status, Transition};
 use crate::error::{ApiError, ApiResult};
@@ -70,6 +70,12 @@ impl PublicChange {
 
 /// Adds a change-feed entry: the item's kind, id, what changed and the public revision (the
 /// one published, or the one withdrawn).
+///
+/// Its position comes from the one `change_clock` row, whose lock this transaction then holds
+/// until it commits: positions become visible in commit order, so a reader that has seen
+/// position n can never later find a smaller one appear (the feed's cursor skips nothing).
+/// Call it last in the transaction, after every other write: holding the clock while waiting
+/// for another row would queue every other publisher behind that wait (and could deadlock).
 pub fn record_public_change(
     conn: &mut DbConnection,
     content_type: &str,
@@ -77,8 +83,13 @@ pub fn record_public_change(
     change: PublicChange,
     revision: Option<i32>,
 ) -> ApiResult<()> {
+    let seq: i64 = diesel::update(change_clock::table.find(1))
+        .set(change_clock::seq.eq(change_clock::seq + 1))
+        .returning(change_clock::seq)
+        .get_result(conn)?;
     diesel::insert_into(change_feed::table)
         .values(NewChange {
+            seq,
             content_type: content_type.to_owned(),
             content_id: content_id.to_owned(),
             action: change.as_str().to_owned(),

@@ -426,7 +426,8 @@ fn insert_revision<K: Kind>(
         })
         .execute(conn)?;
     // A new revision is a new working copy: record what it uses.
-    media::record_uses(conn, name::<K>(), &row.id, false, &K::media(&item.fields))
+    media::record_uses(conn, name::<K>(), &row.id, false, &K::media(&item.fields))?;
+    Ok(())
 }
 
 /// Writes the whole row, only if nobody changed it since `expected_version` was read.
@@ -732,6 +733,7 @@ fn apply_transition<K: Kind>(
     row.version += 1;
     row.updated_at = at;
     let mut public_change = None;
+    let mut media_changes = Vec::new();
     match (t, to) {
         (_, Status::Scheduled) => row.publish_at = publish_at,
         (Transition::Publish | Transition::PublishScheduled, Status::Published) => {
@@ -744,12 +746,12 @@ fn apply_transition<K: Kind>(
             row.published_revision = Some(row.revision);
             row.first_published_at = row.first_published_at.or(Some(at));
             public_change = Some((change, row.revision));
-            projection::publish::<K>(conn, &item)?;
+            media_changes = projection::publish::<K>(conn, &item)?;
         }
         (Transition::Unpublish | Transition::Archive, _) => {
             row.publish_at = None;
             if let Some(withdrawn) = row.published_revision.take() {
-                projection::withdraw::<K>(conn, &row.id)?;
+                media_changes = projection::withdraw::<K>(conn, &row.id)?;
                 let change = if t == Transition::Archive {
                     PublicChange::Archived
                 } else {
@@ -762,9 +764,6 @@ fn apply_transition<K: Kind>(
     }
     let row = &item.row;
     save(conn, row, current.row.version)?;
-    if let Some((change, revision)) = public_change {
-        content::record_public_change(conn, kind, &row.id, change, Some(revision))?;
-    }
     content::record_transition(conn, ctx, kind, &row.id, t, from, to, row.revision, comment)?;
     content::record_write(
         conn,
@@ -780,6 +779,15 @@ fn apply_transition<K: Kind>(
             }),
         },
     )?;
+    // Last: the feed's clock is held from here to the commit (`record_public_change`). Media
+    // first, so a client that fetches what an item shows finds the media already public.
+    for (media_id, change) in media_changes {
+        let version = media::version_of(conn, &media_id)?;
+        content::record_public_change(conn, media::CONTENT_TYPE, &media_id, change, Some(version))?;
+    }
+    if let Some((change, revision)) = public_change {
+        content::record_public_change(conn, kind, &row.id, change, Some(revision))?;
+    }
     Ok(item)
 }
 

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::content::{self, Write, require_version};
+use super::content::{self, PublicChange, Write, require_version};
 use super::{AuditContext, Page};
 use crate::auth::roles::{self, Caller};
 use crate::db::models::{Media, MediaUse, MediaVariant};
@@ -159,6 +159,11 @@ fn sort_variants(variants: &mut [MediaVariant]) {
             .unwrap_or(u32::MAX);
         (width, v.name.clone())
     });
+}
+
+/// The item's version (its metadata's revision).
+pub fn version_of(conn: &mut DbConnection, id: &str) -> ApiResult<i32> {
+    Ok(media::table.find(id).select(media::version).first(conn)?)
 }
 
 /// Whether published content uses the item: only then may the public read it.
@@ -323,6 +328,15 @@ pub fn update(
                 detail: json!({ "before": before, "version": item.version }),
             },
         )?;
+        if detail.uses.iter().any(|u| u.public) {
+            content::record_public_change(
+                conn,
+                CONTENT_TYPE,
+                &item.id,
+                PublicChange::Updated,
+                Some(item.version),
+            )?;
+        }
         Ok(detail)
     })
 }
@@ -362,25 +376,36 @@ pub fn delete(
 }
 
 /// Records which media a content item uses, in its working copy or its public revision
-/// (replacing what was recorded before). Called by the content write path only.
+/// (replacing what was recorded before). Called by the content write path only. Returns, for
+/// the change feed, the media whose public standing this changed: now used by published
+/// content, or no longer.
 pub fn record_uses(
     conn: &mut DbConnection,
     content_type: &str,
     content_id: &str,
     public: bool,
     ids: &[String],
-) -> ApiResult<()> {
-    diesel::delete(
-        media_uses::table
-            .filter(media_uses::content_type.eq(content_type))
-            .filter(media_uses::content_id.eq(content_id))
-            .filter(media_uses::public.eq(public)),
-    )
-    .execute(conn)?;
+) -> ApiResult<Vec<(String, PublicChange)>> {
+    let mine = media_uses::table
+        .filter(media_uses::content_type.eq(content_type))
+        .filter(media_uses::content_id.eq(content_id))
+        .filter(media_uses::public.eq(public));
+    let before: Vec<String> = mine.select(media_uses::media_id).load(conn)?;
+    diesel::delete(mine).execute(conn)?;
     let known: Vec<String> = media::table
         .filter(media::id.eq_any(ids))
         .select(media::id)
         .load(conn)?;
+    // Public before: used by this item's public revision, or by another's.
+    let mut touched = Vec::new();
+    if public {
+        for id in before.iter().chain(&known) {
+            if !touched.iter().any(|(t, _)| t == id) {
+                let was = before.contains(id) || is_public(conn, id)?;
+                touched.push((id.clone(), was));
+            }
+        }
+    }
     for media_id in known {
         diesel::insert_into(media_uses::table)
             .values(MediaUse {
@@ -391,7 +416,15 @@ pub fn record_uses(
             })
             .execute(conn)?;
     }
-    Ok(())
+    let mut changes = Vec::new();
+    for (id, was) in touched {
+        match (was, is_public(conn, &id)?) {
+            (false, true) => changes.push((id, PublicChange::Published)),
+            (true, false) => changes.push((id, PublicChange::Unpublished)),
+            _ => {}
+        }
+    }
+    Ok(changes)
 }
 
 /// Checks that a cover is an image in the library.

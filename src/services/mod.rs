@@ -1,6 +1,7 @@
 //! Business rules and transaction boundaries. No actix types here: handlers call these with a
 //! connection, inside `AppState::db`.
 
+pub mod api_keys;
 pub mod articles;
 pub mod audit;
 pub mod categories;
@@ -22,6 +23,7 @@ pub mod public;
 pub mod questions;
 pub mod resources;
 pub mod sessions;
+pub mod sync;
 pub mod users;
 
 /// One page of a list, in a stable order, and where the next one starts.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::content::PublicChange;
 use super::editorial::{Kind, Working, name, read_fields};
 use super::media;
 use crate::db::DbConnection;
@@ -80,18 +81,21 @@ pub fn reindex<K: Kind>(conn: &mut DbConnection, item: &PublicItem) -> ApiResult
     Ok(())
 }
 
+/// Media whose public standing a write changed, for the change feed.
+pub type MediaChanges = Vec<(String, PublicChange)>;
+
 /// Puts the item's current revision on the public site (replacing any earlier one).
 pub(super) fn publish<K: Kind>(
     conn: &mut DbConnection,
     item: &Working<K::Fields>,
-) -> ApiResult<()> {
+) -> ApiResult<MediaChanges> {
     let row = &item.row;
     let author_name: String = users::table
         .find(&row.author_id)
         .select(users::display_name)
         .first(conn)?;
     let first = row.first_published_at.unwrap_or(row.updated_at);
-    withdraw::<K>(conn, &row.id)?;
+    remove::<K>(conn, &row.id)?;
     let fields = K::public_view(&item.fields);
     let (card, detail) = split_fields(&fields, K::LISTED)?;
     diesel::insert_into(public_items::table)
@@ -114,16 +118,21 @@ pub(super) fn publish<K: Kind>(
         })
         .execute(conn)?;
     K::project(conn, &row.id, Some((&fields, first)))?;
-    media::record_uses(conn, &row.kind, &row.id, true, &K::media(&fields))?;
     // From now on the public knows this slug: should it change, it redirects.
     diesel::update(content_slugs::table.find((&row.kind, &row.slug)))
         .set(content_slugs::public.eq(true))
         .execute(conn)?;
-    Ok(())
+    media::record_uses(conn, &row.kind, &row.id, true, &K::media(&fields))
 }
 
-pub(super) fn withdraw<K: Kind>(conn: &mut DbConnection, item_id: &str) -> ApiResult<()> {
+/// Takes the item off the public site.
+pub(super) fn withdraw<K: Kind>(conn: &mut DbConnection, item_id: &str) -> ApiResult<MediaChanges> {
+    remove::<K>(conn, item_id)?;
+    media::record_uses(conn, name::<K>(), item_id, true, &[])
+}
+
+fn remove<K: Kind>(conn: &mut DbConnection, item_id: &str) -> ApiResult<()> {
     K::project(conn, item_id, None)?;
     diesel::delete(public_items::table.find(item_id)).execute(conn)?;
-    media::record_uses(conn, name::<K>(), item_id, true, &[])
+    Ok(())
 }

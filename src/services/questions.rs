@@ -992,6 +992,7 @@ pub fn publish(
             published_at: stored(now),
             updated_at: stored(now),
         };
+        let shown_in = faq_guide(conn, id)?;
         diesel::delete(public_faqs::table.find(id)).execute(conn)?;
         diesel::insert_into(public_faqs::table)
             .values(&faq)
@@ -1003,6 +1004,10 @@ pub fn publish(
             PublicChange::Published,
             Some(q.answer_revision),
         )?;
+        if let Some(before) = shown_in.filter(|g| g != &faq.procedure_id) {
+            guide_changed(conn, &before)?;
+        }
+        guide_changed(conn, &faq.procedure_id)?;
         Ok(faq)
     })
 }
@@ -1028,6 +1033,7 @@ pub fn unpublish(
             json!({}),
             now,
         )?;
+        let shown_in = faq_guide(conn, id)?;
         diesel::delete(public_faqs::table.find(id)).execute(conn)?;
         content::record_public_change(
             conn,
@@ -1036,8 +1042,41 @@ pub fn unpublish(
             PublicChange::Unpublished,
             Some(q.answer_revision),
         )?;
+        if let Some(guide) = shown_in {
+            guide_changed(conn, &guide)?;
+        }
         reread(conn, id)
     })
+}
+
+/// The guide a published entry shows in, if it is published.
+fn faq_guide(conn: &mut DbConnection, question_id: &str) -> ApiResult<Option<String>> {
+    Ok(public_faqs::table
+        .find(question_id)
+        .select(public_faqs::procedure_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// A guide shows its FAQ, so an entry coming or going changes the guide's public
+/// representation too: the feed says so (with the guide's public revision), if it is public.
+fn guide_changed(conn: &mut DbConnection, procedure_id: &str) -> ApiResult<()> {
+    use crate::db::schema::public_items;
+    let revision: Option<i32> = public_items::table
+        .find(procedure_id)
+        .select(public_items::revision)
+        .first(conn)
+        .optional()?;
+    match revision {
+        Some(revision) => content::record_public_change(
+            conn,
+            crate::domain::category::ContentKind::Procedure.as_str(),
+            procedure_id,
+            PublicChange::Updated,
+            Some(revision),
+        ),
+        None => Ok(()),
+    }
 }
 
 /// The FAQ entries of a published guide, oldest first.

@@ -1,0 +1,3 @@
+DROP INDEX public_items_by_kind;
+DROP INDEX change_feed_item;
+DROP TABLE change_clock;
