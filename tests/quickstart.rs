@@ -11,7 +11,7 @@ use crate::helpers::{TestDb, free_port};
 
 const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/quickstart.md");
 /// The sections of other pages that continue the quick start's shell, in order.
-const STORIES: [(&str, &str); 6] = [
+const STORIES: [(&str, &str); 7] = [
     (
         concat!(env!("CARGO_MANIFEST_DIR"), "/docs/workflow.md"),
         "## A whole story with curl",
@@ -35,6 +35,10 @@ const STORIES: [(&str, &str); 6] = [
     (
         concat!(env!("CARGO_MANIFEST_DIR"), "/docs/questions.md"),
         "## A question with curl",
+    ),
+    (
+        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sync.md"),
+        "## Following the feed with curl",
     ),
 ];
 const DOCUMENTED_ADDRESS: &str = "127.0.0.1:8080";

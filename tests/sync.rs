@@ -397,7 +397,7 @@ async fn a_first_sync_is_a_snapshot_then_the_feed_and_stays_exact_through_change
         published.push((id.clone(), school.publish("articles", &id, etag).await));
     }
     let (doc, etag) = school.create("documents", 7).await;
-    school.publish("documents", &doc, etag).await;
+    let doc_etag = school.publish("documents", &doc, etag).await;
     // A draft the public never sees.
     school.create("articles", 99).await;
 
@@ -487,6 +487,36 @@ async fn a_first_sync_is_a_snapshot_then_the_feed_and_stays_exact_through_change
         .map(|c| c["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["document", "media"]);
+
+    // Media come and go with the public content that uses them: before the item, so a
+    // client fetching what an item shows finds its media already there.
+    follower.catch_up(&school.app).await;
+    let cursor = follower.cursor.clone().unwrap();
+    school.step("documents", &doc, &doc_etag, "archive").await;
+    let r = school
+        .app
+        .get(&format!("/api/v1/sync/changes?since={cursor}"), Some(&key))
+        .await;
+    let seen: Vec<(&str, &str, &str)> = r.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap(),
+                c["op"].as_str().unwrap(),
+                c["change"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("media", "delete", "unpublished"),
+            ("document", "delete", "archived")
+        ]
+    );
+    assert_eq!(r.body["changes"][0]["id"], school.pdf.as_str());
     for bad in [
         "kinds=article,tin-tuc",
         "limit=0",
