@@ -27,6 +27,7 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_WORKERS",
     "TTDT_LOGIN_RATE_ACCOUNT",
     "TTDT_LOGIN_RATE_ADDRESS",
+    "TTDT_API_KEY_RATE",
     "TTDT_PASSWORD_HASH_CONCURRENCY",
     "TTDT_SCHEDULER_INTERVAL",
     "TTDT_SEARCH_CONCURRENCY",
@@ -41,6 +42,10 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_SMTP_URL",
     "TTDT_MAIL_FROM",
     "TTDT_MAIL_RETRY_SECONDS",
+    "TTDT_WEBHOOK_RETRY_SECONDS",
+    "TTDT_WEBHOOK_MAX_FAILURES",
+    "TTDT_WEBHOOK_TIMEOUT_SECONDS",
+    "TTDT_WEBHOOK_ALLOW_NETWORKS",
     "TTDT_QUESTION_ANSWER_DAYS",
     "TTDT_QUESTION_RATE_ADDRESS",
     "TTDT_CONTACT_RETENTION_DAYS",
@@ -119,6 +124,7 @@ pub struct Settings {
     /// The school's name: the sender of its mail, the heading of its letters.
     pub school_name: String,
     pub mail: MailSettings,
+    pub webhooks: WebhookSettings,
     pub questions: QuestionSettings,
     /// Working days for deadlines: weekends and public holidays off, plus the year's swaps.
     pub calendar: crate::domain::calendar::WorkingCalendar,
@@ -138,6 +144,19 @@ pub struct MailSettings {
     pub from: String,
     /// The wait before the first retry; each next one doubles it, up to an hour.
     pub retry_base: Duration,
+}
+
+/// How webhooks are sent and when a failing subscription is disabled.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// The wait before the first retry; each next one doubles it, up to an hour.
+    pub retry_base: Duration,
+    /// Failed attempts in a row that disable a subscription.
+    pub max_failures: i32,
+    /// How long a receiver has to answer.
+    pub timeout: Duration,
+    /// Internal networks webhooks may reach anyway (`127.0.0.0/8` for a receiver on this host).
+    pub allow_networks: Vec<ipnet::IpNet>,
 }
 
 /// Citizens' questions: the answer deadline, the intake limit and how long contact data stays.
@@ -303,6 +322,30 @@ impl Settings {
             from,
             retry_base: Duration::from_secs(number(&get, "TTDT_MAIL_RETRY_SECONDS", 60, 1..=3600)?),
         };
+        let allow_networks = list(get("TTDT_WEBHOOK_ALLOW_NETWORKS"))
+            .iter()
+            .map(|n| {
+                n.parse::<ipnet::IpNet>()
+                    .or_else(|_| n.parse::<IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        err(
+                            "TTDT_WEBHOOK_ALLOW_NETWORKS",
+                            format!("{n:?} is not a network like 10.0.0.0/8"),
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let webhooks = WebhookSettings {
+            retry_base: Duration::from_secs(number(
+                &get,
+                "TTDT_WEBHOOK_RETRY_SECONDS",
+                10,
+                1..=3600,
+            )?),
+            max_failures: number(&get, "TTDT_WEBHOOK_MAX_FAILURES", 15, 1..=1000)? as i32,
+            timeout: Duration::from_secs(number(&get, "TTDT_WEBHOOK_TIMEOUT_SECONDS", 10, 1..=60)?),
+            allow_networks,
+        };
         let questions = QuestionSettings {
             answer_days: number(&get, "TTDT_QUESTION_ANSWER_DAYS", 7, 1..=60)? as u32,
             intake_per_hour: number(&get, "TTDT_QUESTION_RATE_ADDRESS", 10, 1..=100_000)? as u32,
@@ -352,6 +395,7 @@ impl Settings {
             grades,
             school_name,
             mail,
+            webhooks,
             questions,
             calendar,
             admin_email,

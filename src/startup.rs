@@ -101,6 +101,7 @@ impl Application {
         });
         spawn_scheduler(state.clone());
         crate::mail::spawn_worker(state.clone(), mailer);
+        crate::webhooks::spawn_worker(state.clone());
         spawn_media_sweep(state.clone());
         let listener = TcpListener::bind(settings.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;

@@ -30,3 +30,4 @@ mod search;
 mod storage;
 mod sync;
 mod users;
+mod webhooks;

@@ -34,6 +34,7 @@ pub mod search;
 pub mod sync;
 pub mod text;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
@@ -80,7 +81,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(feedback::configure)
         .configure(media::configure)
         .configure(sync::configure)
-        .configure(api_keys::configure);
+        .configure(api_keys::configure)
+        .configure(webhooks::configure);
 }
 
 /// Reads `?cursor=…&limit=…` into the sort key to start after and a page size.

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{
     api_keys, audit_log, categories, departments, refresh_tokens, user_categories, users,
+    webhook_attempts, webhook_deliveries, webhooks,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -173,4 +174,52 @@ pub struct ApiKey {
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhooks)]
+pub struct Webhook {
+    pub id: String,
+    pub url: String,
+    pub description: String,
+    /// Space-separated patterns.
+    pub events: String,
+    pub secret: String,
+    pub enabled: bool,
+    pub failures: i32,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub disabled_reason: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct WebhookDelivery {
+    pub id: String,
+    pub message_id: String,
+    pub webhook_id: String,
+    pub seq: i64,
+    pub event: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub delivered_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_attempts)]
+pub struct WebhookAttempt {
+    pub id: String,
+    pub delivery_id: String,
+    pub at: NaiveDateTime,
+    pub status: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i32,
 }

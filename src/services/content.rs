@@ -76,6 +76,7 @@ impl PublicChange {
 /// position n can never later find a smaller one appear (the feed's cursor skips nothing).
 /// Call it last in the transaction, after every other write: holding the clock while waiting
 /// for another row would queue every other publisher behind that wait (and could deadlock).
+/// It also queues the change's webhook messages, in the same transaction.
 pub fn record_public_change(
     conn: &mut DbConnection,
     content_type: &str,
@@ -87,17 +88,18 @@ pub fn record_public_change(
         .set(change_clock::seq.eq(change_clock::seq + 1))
         .returning(change_clock::seq)
         .get_result(conn)?;
+    let at = now();
     diesel::insert_into(change_feed::table)
         .values(NewChange {
             seq,
             content_type: content_type.to_owned(),
             content_id: content_id.to_owned(),
             action: change.as_str().to_owned(),
-            at: now(),
+            at,
             revision,
         })
         .execute(conn)?;
-    Ok(())
+    super::webhooks::enqueue(conn, seq, content_type, content_id, change, revision, at)
 }
 
 /// Records a workflow step: who moved the item from where to where, and why.

@@ -25,6 +25,7 @@ pub mod resources;
 pub mod sessions;
 pub mod sync;
 pub mod users;
+pub mod webhooks;
 
 /// One page of a list, in a stable order, and where the next one starts.
 /// Where an id or slug leads.
