@@ -39,6 +39,7 @@ pub const KNOWN_VARS: &[&str] = &[
     "TTDT_MEDIA_DECODE_MEMORY_MB",
     "TTDT_GRADES",
     "TTDT_SCHOOL_NAME",
+    "TTDT_PUBLIC_BASE_URL",
     "TTDT_SMTP_URL",
     "TTDT_MAIL_FROM",
     "TTDT_MAIL_RETRY_SECONDS",
@@ -123,6 +124,9 @@ pub struct Settings {
     pub grades: (i32, i32),
     /// The school's name: the sender of its mail, the heading of its letters.
     pub school_name: String,
+    /// The public site's address (`https://ths1muongmuon.edu.vn`, no trailing slash): Atom
+    /// feeds and the sitemap link to `{public_base_url}/{kind}/{slug}`.
+    pub public_base_url: String,
     pub mail: MailSettings,
     pub webhooks: WebhookSettings,
     pub questions: QuestionSettings,
@@ -298,6 +302,18 @@ impl Settings {
         let school_name = get("TTDT_SCHOOL_NAME")
             .map(|v| crate::domain::text::clean(&v))
             .unwrap_or_else(|| "Ban biên tập Trang TTĐT".into());
+        let public_base_url = get("TTDT_PUBLIC_BASE_URL")
+            .unwrap_or_else(|| "http://localhost:3000".into())
+            .trim_end_matches('/')
+            .to_owned();
+        let ok = url::Url::parse(&public_base_url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        if !ok {
+            return Err(err(
+                "TTDT_PUBLIC_BASE_URL",
+                format!("{public_base_url:?} is not an address like https://truong.edu.vn"),
+            ));
+        }
         let smtp_url = get("TTDT_SMTP_URL");
         if let Some(v) = &smtp_url {
             let ok = url::Url::parse(v)
@@ -394,6 +410,7 @@ impl Settings {
             media_limits,
             grades,
             school_name,
+            public_base_url,
             mail,
             webhooks,
             questions,

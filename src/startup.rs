@@ -234,6 +234,8 @@ where
     app.openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
+        .service(api::feeds::sitemap)
+        .service(api::feeds::sitemap_file)
         // Registered before the /api/v1 scope, which would otherwise swallow it.
         .service(openapi_json)
         .service(docs_redirect)

@@ -255,8 +255,11 @@ async fn start_app_with_clock(
     let address = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();
     tokio::spawn(app.run_until_stopped());
+    // Idle connections are dropped before the server's keep-alive (5 s) closes them, or a
+    // request after a long pause in a test could go out on a connection being closed.
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .unwrap();
     TestApp {

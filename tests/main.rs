@@ -12,6 +12,7 @@ mod departments;
 mod documents;
 mod errors;
 mod feedback;
+mod feeds;
 mod jwt_attacks;
 mod kinds;
 mod links;

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod editorial;
 mod editorial_endpoint;
 pub mod feedback;
+pub mod feeds;
 pub mod health;
 pub mod links;
 pub mod media;
@@ -82,7 +83,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(media::configure)
         .configure(sync::configure)
         .configure(api_keys::configure)
-        .configure(webhooks::configure);
+        .configure(webhooks::configure)
+        .configure(feeds::configure);
 }
 
 /// Reads `?cursor=…&limit=…` into the sort key to start after and a page size.

@@ -272,3 +272,25 @@ pub fn reindex(conn: &mut DbConnection) -> ApiResult<usize> {
         }
     }
 }
+
+/// Public items in one sitemap file: (kind, slug, when this revision went live).
+pub type SitemapEntry = (String, String, NaiveDateTime);
+
+/// How many items the public sees, of every kind.
+pub fn count_public(conn: &mut DbConnection) -> ApiResult<i64> {
+    Ok(public_items::table.count().get_result(conn)?)
+}
+
+/// The `page`-th (from 0) run of `size` public items, kind by kind in id order.
+pub fn sitemap_page(conn: &mut DbConnection, page: i64, size: i64) -> ApiResult<Vec<SitemapEntry>> {
+    Ok(public_items::table
+        .order((public_items::kind, public_items::item_id))
+        .offset(page * size)
+        .limit(size)
+        .select((
+            public_items::kind,
+            public_items::slug,
+            public_items::updated_at,
+        ))
+        .load(conn)?)
+}
