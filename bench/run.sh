@@ -37,49 +37,20 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/tmp/ttdt-target}"
 if ! command -v wrk >/dev/null 2>&1; then
     echo "installing wrk from Debian's packages" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-if [ -n "$BIN_DIR" ]; then
-    BIN="$BIN_DIR/ttdt"
-    SEED="$BIN_DIR/seed"
-else
-    cargo build --release --bin ttdt --example seed >&2
-    BIN="$CARGO_TARGET_DIR/release/ttdt"
-    SEED="$CARGO_TARGET_DIR/release/examples/seed"
-fi
-
-WORK=$(mktemp -d)
 PORT=18181
-SERVER_PID=""
-PG_DB=""
-ADMIN_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-    [ -n "$PG_DB" ] && psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-case "$BACKEND" in
-    sqlite) export TTDT_DATABASE_URL="sqlite://$WORK/bench.db" ;;
-    postgres)
-        PG_DB="ttdt_bench_$$"
-        psql "$ADMIN_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
-        export TTDT_DATABASE_URL="${ADMIN_URL%/*}/$PG_DB" ;;
-    *) echo "backend is sqlite or postgres" >&2; exit 2 ;;
-esac
-export TTDT_DATA_DIR="$WORK" TTDT_BIND="127.0.0.1:$PORT" RUST_LOG=warn TTDT_DB_POOL_SIZE=16
+# shellcheck source=bench/common.sh
+source bench/common.sh
+export TTDT_DATA_DIR="$WORK" RUST_LOG=warn TTDT_DB_POOL_SIZE=16
 export TTDT_SQLITE_SYNCHRONOUS="$SYNCHRONOUS"
 
 echo "seeding $COUNT articles and $DOCUMENTS documents ($BACKEND)…" >&2
 "$SEED" "$COUNT" "$WORK/slugs.txt" "$DOCUMENTS" "$WORK/numbers.txt"
 
-"$BIN" serve &
-SERVER_PID=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+start_server
 
 cat > "$WORK/items.lua" <<LUA
 local slugs = {}
@@ -110,7 +81,6 @@ measure() {
         /Non-2xx/ { bad = $NF }
         END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 report() {
     local name="$1"; shift

@@ -31,45 +31,16 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/tmp/ttdt-target}"
-if [ -n "$BIN_DIR" ]; then
-    BIN="$BIN_DIR/ttdt"
-    SEED="$BIN_DIR/seed"
-else
-    cargo build --release --bin ttdt --example seed >&2
-    BIN="$CARGO_TARGET_DIR/release/ttdt"
-    SEED="$CARGO_TARGET_DIR/release/examples/seed"
-fi
-
-WORK=$(mktemp -d)
 PORT=18182
-SERVER_PID=""
-PG_DB=""
-ADMIN_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-    [ -n "$PG_DB" ] && psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-case "$BACKEND" in
-    sqlite) export TTDT_DATABASE_URL="sqlite://$WORK/bench.db" ;;
-    postgres)
-        PG_DB="ttdt_sync_bench_$$"
-        psql "$ADMIN_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
-        export TTDT_DATABASE_URL="${ADMIN_URL%/*}/$PG_DB" ;;
-    *) echo "backend is sqlite or postgres" >&2; exit 2 ;;
-esac
-export TTDT_DATA_DIR="$WORK" TTDT_BIND="127.0.0.1:$PORT" RUST_LOG=warn
+# shellcheck source=bench/common.sh
+source bench/common.sh
+export TTDT_DATA_DIR="$WORK" RUST_LOG=warn
 
 echo "seeding $COUNT articles ($BACKEND)…" >&2
 "$SEED" "$COUNT" "$WORK/slugs.txt" 0 "$WORK/numbers.txt"
 
-"$BIN" serve &
-SERVER_PID=$!
+start_server
 BASE="http://127.0.0.1:$PORT/api/v1"
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
 
 CHIEF=$(curl -sf -X POST "$BASE/auth/login" -H 'Content-Type: application/json' \
     -d '{"email": "chief@bench.vn", "password": "mật khẩu bench dài"}' | jq -r .access_token)
@@ -98,7 +69,6 @@ pull() {
     done
     echo "$seconds $pages $bytes $entries"
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # The seeder publishes each article once: the feed holds positions 1 to COUNT.
 scenario() {

@@ -288,27 +288,42 @@ pub fn enqueue(
     })
     .to_string();
     for webhook_id in takers {
-        let delivery_id = new_id();
+        let id = new_id();
+        let message_id = format!("msg_{}", id.replace('-', ""));
+        let delivery = pending(id, message_id, webhook_id, seq, &event, &payload, at);
         diesel::insert_into(webhook_deliveries::table)
-            .values(WebhookDelivery {
-                message_id: format!("msg_{}", delivery_id.replace('-', "")),
-                id: delivery_id,
-                webhook_id,
-                seq,
-                event: event.clone(),
-                payload: payload.clone(),
-                status: PENDING.to_owned(),
-                attempts: 0,
-                next_attempt_at: at,
-                locked_until: None,
-                last_status: None,
-                last_error: None,
-                created_at: at,
-                delivered_at: None,
-            })
+            .values(delivery)
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// A message waiting for its first attempt.
+fn pending(
+    id: String,
+    message_id: String,
+    webhook_id: String,
+    seq: i64,
+    event: &str,
+    payload: &str,
+    at: NaiveDateTime,
+) -> WebhookDelivery {
+    WebhookDelivery {
+        id,
+        message_id,
+        webhook_id,
+        seq,
+        event: event.to_owned(),
+        payload: payload.to_owned(),
+        status: PENDING.to_owned(),
+        attempts: 0,
+        next_attempt_at: at,
+        locked_until: None,
+        last_status: None,
+        last_error: None,
+        created_at: at,
+        delivered_at: None,
+    }
 }
 
 /// A subscription's messages, newest first.
@@ -381,20 +396,15 @@ pub fn replay(
             .filter(webhook_deliveries::webhook_id.eq(webhook_id))
             .select(diesel::dsl::max(webhook_deliveries::seq))
             .first(conn)?;
-        let at = now();
-        let copy = WebhookDelivery {
-            id: new_id(),
-            seq: last.unwrap_or(original.seq).max(original.seq),
-            status: PENDING.to_owned(),
-            attempts: 0,
-            next_attempt_at: at,
-            locked_until: None,
-            last_status: None,
-            last_error: None,
-            created_at: at,
-            delivered_at: None,
-            ..original
-        };
+        let copy = pending(
+            new_id(),
+            original.message_id,
+            original.webhook_id,
+            last.unwrap_or(original.seq).max(original.seq),
+            &original.event,
+            &original.payload,
+            now(),
+        );
         diesel::insert_into(webhook_deliveries::table)
             .values(&copy)
             .execute(conn)?;
