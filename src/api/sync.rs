@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -64,7 +64,7 @@ pub struct SyncChange {
     /// For an upsert: exactly what the kind's public endpoint answers for this id
     /// (`GET /api/v1/articles/{id}` …, `GET /api/v1/media/{id}`); absent for a delete.
     #[schema(value_type = Option<Object>)]
-    pub item: Option<Value>,
+    pub item: Option<Box<RawValue>>,
 }
 
 /// One page of changes.
@@ -235,9 +235,28 @@ fn feed_page(
         }
     }
     latest.reverse();
+    // The content kinds' items in one query; questions and media one by one (rarer).
+    let content: Vec<&str> = latest
+        .iter()
+        .filter(|e| ContentKind::parse(&e.content_type).is_some())
+        .map(|e| e.content_id.as_str())
+        .collect();
+    let mut public: std::collections::HashMap<String, PublicItem> =
+        sync::public_items_of(conn, &content)?
+            .into_iter()
+            .map(|item| (item.item_id.clone(), item))
+            .collect();
     let mut changes = Vec::with_capacity(latest.len());
     for e in latest {
-        let now = represent(conn, &e.content_type, &e.content_id, today)?;
+        let now = match ContentKind::parse(&e.content_type) {
+            Some(kind) => match public.remove(&e.content_id) {
+                Some(item) if item.kind == e.content_type => {
+                    Some(represent_item(conn, kind, item, today)?)
+                }
+                _ => None,
+            },
+            None => represent(conn, &e.content_type, &e.content_id, today)?,
+        };
         changes.push(SyncChange {
             seq: Some(e.seq),
             op: if now.is_some() {
@@ -276,12 +295,28 @@ fn snapshot_page(
     let mut changes = Vec::new();
     while kind < kinds.len() && changes.len() < limit {
         let name = kinds[kind];
-        let ids = sync::public_ids(conn, name, &after, limit - changes.len())?;
-        let exhausted = ids.len() < limit - changes.len();
-        for id in ids {
+        let room = limit - changes.len();
+        let found: Vec<(String, Option<Represented>)> = match ContentKind::parse(name) {
+            Some(k) => sync::public_items_after(conn, name, &after, room)?
+                .into_iter()
+                .map(|item| {
+                    let id = item.item_id.clone();
+                    Ok((id, Some(represent_item(conn, k, item, today)?)))
+                })
+                .collect::<ApiResult<_>>()?,
+            None => sync::public_ids(conn, name, &after, room)?
+                .into_iter()
+                .map(|id| {
+                    let now = represent(conn, name, &id, today)?;
+                    Ok((id, now))
+                })
+                .collect::<ApiResult<_>>()?,
+        };
+        let exhausted = found.len() < room;
+        for (id, now) in found {
             after.clone_from(&id);
             // Gone since the ids were read: the feed after `head` says so.
-            if let Some((revision, item)) = represent(conn, name, &id, today)? {
+            if let Some((revision, item)) = now {
                 changes.push(SyncChange {
                     seq: None,
                     kind: name.to_owned(),
@@ -312,13 +347,16 @@ fn snapshot_page(
     })
 }
 
+/// An item's public revision and its public representation, serialised.
+type Represented = (i32, Box<RawValue>);
+
 /// What the public sees now of (`kind`, `id`), with its public revision, or `None`.
 fn represent(
     conn: &mut DbConnection,
     kind: &str,
     id: &str,
     today: NaiveDate,
-) -> ApiResult<Option<(i32, Value)>> {
+) -> ApiResult<Option<Represented>> {
     use diesel::prelude::*;
     match kind {
         QUESTION => {
@@ -357,31 +395,35 @@ fn represent(
                 .select(PublicItem::as_select())
                 .first(conn)
                 .optional()?;
-            let Some(item) = item else {
-                return Ok(None);
-            };
-            let revision = item.revision;
             let kind =
                 ContentKind::parse(kind).ok_or_else(|| ApiError::internal("unknown kind"))?;
-            // A new kind adds its public builder here.
-            let value = match kind {
-                ContentKind::Article => json(&PublicArticleResponse::of(item)?)?,
-                ContentKind::Document => json(&super::public_documents::public_document(
-                    conn, item, today,
-                )?)?,
-                ContentKind::Procedure => {
-                    json(&super::public_procedures::public_procedure(conn, item)?)?
-                }
-                ContentKind::Page => json(&super::public_pages::page_of(conn, item)?)?,
-                ContentKind::Person => json(&super::public_people::entry(item, today)?)?,
-                ContentKind::Resource => {
-                    json(&super::public_resources::public_resource(conn, item)?)?
-                }
-                ContentKind::Link => json(&PublicLink::of(item.into_card())?)?,
-            };
-            Ok(Some((revision, value)))
+            item.map(|item| represent_item(conn, kind, item, today))
+                .transpose()
         }
     }
+}
+
+/// A public item of a content kind as its public endpoint shows it, with its revision.
+fn represent_item(
+    conn: &mut DbConnection,
+    kind: ContentKind,
+    item: PublicItem,
+    today: NaiveDate,
+) -> ApiResult<Represented> {
+    let revision = item.revision;
+    // A new kind adds its public builder here.
+    let value = match kind {
+        ContentKind::Article => json(&PublicArticleResponse::of(item)?)?,
+        ContentKind::Document => json(&super::public_documents::public_document(
+            conn, item, today,
+        )?)?,
+        ContentKind::Procedure => json(&super::public_procedures::public_procedure(conn, item)?)?,
+        ContentKind::Page => json(&super::public_pages::page_of(conn, item)?)?,
+        ContentKind::Person => json(&super::public_people::entry(item, today)?)?,
+        ContentKind::Resource => json(&super::public_resources::public_resource(conn, item)?)?,
+        ContentKind::Link => json(&PublicLink::of(item.into_card())?)?,
+    };
+    Ok((revision, value))
 }
 
 /// A published answer in the feed: the entry a guide's `faq` shows, and which guide.
@@ -392,6 +434,7 @@ struct PublicQuestion {
     entry: PublicFaqEntry,
 }
 
-fn json<T: Serialize>(value: &T) -> ApiResult<Value> {
-    serde_json::to_value(value).map_err(ApiError::internal)
+/// Serialised once, here: the page then copies it as it is.
+fn json<T: Serialize>(value: &T) -> ApiResult<Box<RawValue>> {
+    serde_json::value::to_raw_value(value).map_err(ApiError::internal)
 }

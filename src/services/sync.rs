@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::content::FeedEntry;
+use crate::db::content::{FeedEntry, PublicItem};
 use crate::db::schema::{change_clock, change_feed, media, media_uses, public_faqs, public_items};
 use crate::domain::category::ContentKind;
 use crate::error::ApiResult;
@@ -43,6 +43,31 @@ pub fn changes(
         .order(change_feed::seq)
         .limit(limit as i64)
         .select(FeedEntry::as_select())
+        .load(conn)?)
+}
+
+/// The public items with these ids (of any content kind), in no order.
+pub fn public_items_of(conn: &mut DbConnection, ids: &[&str]) -> ApiResult<Vec<PublicItem>> {
+    Ok(public_items::table
+        .filter(public_items::item_id.eq_any(ids))
+        .select(PublicItem::as_select())
+        .load(conn)?)
+}
+
+/// The public items of a content kind after `after` in id order, up to `limit`: a snapshot
+/// page, read whole in one query.
+pub fn public_items_after(
+    conn: &mut DbConnection,
+    kind: &str,
+    after: &str,
+    limit: usize,
+) -> ApiResult<Vec<PublicItem>> {
+    Ok(public_items::table
+        .filter(public_items::kind.eq(kind))
+        .filter(public_items::item_id.gt(after))
+        .order(public_items::item_id)
+        .limit(limit as i64)
+        .select(PublicItem::as_select())
         .load(conn)?)
 }
 
