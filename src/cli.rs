@@ -1,4 +1,4 @@
-//! The `ttdt` command line: serve (default), migrate, user management, demo, openapi.
+//! The `ttdt` command line: serve (default), migrate, user management, demo, mirror, openapi.
 
 use clap::{Args, Parser, Subcommand};
 
@@ -38,6 +38,29 @@ pub enum Command {
     /// the configured database through the API, and print a log-in for every role. Runs again
     /// without duplicating anything; each run sets new passwords for the sample accounts.
     Demo,
+    /// Follow other schools' changes feeds into this database (the district portal), and keep
+    /// following; the public reads them at `/api/v1/mirror`. One `--from` and one `--key` per
+    /// school, in the same order. Resumes where it stopped.
+    Mirror(MirrorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MirrorArgs {
+    /// A school's instance (base URL, e.g. `https://th-muongmuon.edu.vn`).
+    #[arg(long = "from", required = true, value_name = "URL")]
+    pub from: Vec<String>,
+    /// The API key (`sync:read`) that school's instance made for this mirror.
+    #[arg(long = "key", required = true, value_name = "KEY")]
+    pub key: Vec<String>,
+    /// Stop once every school is caught up, instead of following.
+    #[arg(long)]
+    pub once: bool,
+    /// Entries per page asked for (1–1000).
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub page_size: u16,
+    /// Seconds between polls once caught up.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +147,33 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Demo => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             crate::demo::run(settings).await
+        }
+        Command::Mirror(args) => {
+            if args.from.len() != args.key.len() {
+                return Err(format!(
+                    "give one --key per --from ({} sources, {} keys)",
+                    args.from.len(),
+                    args.key.len()
+                ));
+            }
+            if let Some(bad) = args.from.iter().find(|u| reqwest::Url::parse(u).is_err()) {
+                return Err(format!(
+                    "--from {bad} is not a URL (like https://school.example)"
+                ));
+            }
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let sources = args
+                .from
+                .into_iter()
+                .zip(args.key)
+                .map(|(url, key)| crate::mirror::Source { url, key })
+                .collect();
+            let options = crate::mirror::Options {
+                once: args.once,
+                page_size: args.page_size.into(),
+                interval: std::time::Duration::from_secs(args.interval),
+            };
+            crate::mirror::run(settings, sources, options).await
         }
         Command::User(cmd) => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;

@@ -44,6 +44,8 @@ pub const PROBLEM_CODES: &[&str] = &[
     "request_timeout",
     // 409
     "already_exists",
+    // `ttdt mirror` only: a second mirror is following the same school.
+    "mirror_moved",
     "in_use",
     "email_taken",
     "slug_taken",

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod media;
+pub mod mirror;
 pub mod openapi;
 pub mod services;
 pub mod startup;

@@ -184,15 +184,16 @@ async fn deliver(state: &AppState, hook: Webhook, delivery: WebhookDelivery) {
 async fn send(state: &AppState, hook: &Webhook, delivery: &WebhookDelivery) -> Attempt {
     let started = Instant::now();
     let elapsed = |started: Instant| started.elapsed().as_millis().min(i32::MAX as u128) as i32;
+    let failed = |error: String| Attempt {
+        status: None,
+        error: Some(error),
+        duration_ms: elapsed(started),
+    };
     let settings = &state.settings.webhooks;
     let (url, address) = match resolve_target(&hook.url, &settings.allow_networks).await {
         Ok(target) => target,
         Err(e) => {
-            return Attempt {
-                status: None,
-                error: Some(e.to_string()),
-                duration_ms: elapsed(started),
-            };
+            return failed(e.to_string());
         }
     };
     let host = url.host_str().unwrap_or_default().to_owned();
@@ -205,11 +206,7 @@ async fn send(state: &AppState, hook: &Webhook, delivery: &WebhookDelivery) -> A
     let client = match client {
         Ok(c) => c,
         Err(e) => {
-            return Attempt {
-                status: None,
-                error: Some(e.to_string()),
-                duration_ms: elapsed(started),
-            };
+            return failed(e.to_string());
         }
     };
     let timestamp = state.settings.clock.now().timestamp();
@@ -242,17 +239,13 @@ async fn send(state: &AppState, hook: &Webhook, delivery: &WebhookDelivery) -> A
             }),
             duration_ms: elapsed(started),
         },
-        Err(e) => Attempt {
-            status: None,
-            error: Some(if e.is_timeout() {
-                "timed out".to_owned()
-            } else if e.is_connect() {
-                "connection refused or unreachable".to_owned()
-            } else {
-                e.to_string()
-            }),
-            duration_ms: elapsed(started),
-        },
+        Err(e) => failed(if e.is_timeout() {
+            "timed out".to_owned()
+        } else if e.is_connect() {
+            "connection refused or unreachable".to_owned()
+        } else {
+            e.to_string()
+        }),
     }
 }
 

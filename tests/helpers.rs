@@ -258,6 +258,8 @@ async fn start_app_with_clock(
     // Idle connections are dropped before the server's keep-alive (5 s) closes them, or a
     // request after a long pause in a test could go out on a connection being closed.
     let client = reqwest::Client::builder()
+        // Tests read what the server sent, compressed or not (the mirror's client decompresses).
+        .no_gzip()
         .redirect(reqwest::redirect::Policy::none())
         .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
@@ -827,6 +829,8 @@ impl TestApp {
         let mut app = TestApp {
             address,
             client: reqwest::Client::builder()
+                // Tests read what the server sent, compressed or not (the mirror's client decompresses).
+                .no_gzip()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),

@@ -19,6 +19,7 @@ mod links;
 mod media;
 mod media_memory;
 mod migrations;
+mod mirror;
 mod openapi;
 mod pages;
 mod people;

@@ -11,7 +11,7 @@ use crate::helpers::*;
 use crate::media::{PDF, file, upload};
 
 /// A key made by `token`'s holder, with a rate high enough for a tight follower.
-async fn make_key(app: &TestApp, token: &str, rate: u32) -> String {
+pub(crate) async fn make_key(app: &TestApp, token: &str, rate: u32) -> String {
     let r = app
         .post(
             "/api/v1/api-keys",
@@ -79,7 +79,7 @@ impl Follower {
 
 /// Everything the public sees of articles, documents, links and the media they use, read
 /// from the public endpoints: (kind, id) → the item's answer.
-async fn public_content(app: &TestApp) -> BTreeMap<(String, String), Value> {
+pub(crate) async fn public_content(app: &TestApp) -> BTreeMap<(String, String), Value> {
     let mut ids: Vec<(&str, &str, String)> = Vec::new();
     for (kind, path) in [("article", "articles"), ("document", "documents")] {
         let mut cursor: Option<String> = None;
@@ -123,7 +123,7 @@ async fn public_content(app: &TestApp) -> BTreeMap<(String, String), Value> {
 }
 
 /// Compares the follower's copy with the public content, naming the first difference.
-fn assert_same_copy(
+pub(crate) fn assert_same_copy(
     copy: &BTreeMap<(String, String), Value>,
     truth: &BTreeMap<(String, String), Value>,
 ) {
@@ -139,9 +139,9 @@ fn assert_same_copy(
 }
 
 /// One school's writers: the chief publishes, documents have a file.
-struct School {
-    app: TestApp,
-    chief: Staff,
+pub(crate) struct School {
+    pub(crate) app: TestApp,
+    pub(crate) chief: Staff,
     news: String,
     registry: String,
     links: String,
@@ -150,7 +150,16 @@ struct School {
 
 impl School {
     async fn new() -> School {
-        let app = spawn_app_with(&[("TTDT_WORKERS", "4"), ("TTDT_DB_POOL_SIZE", "12")]).await;
+        School::named("Trường PTDTBT Tiểu học Mường Mươn").await
+    }
+
+    pub(crate) async fn named(name: &str) -> School {
+        let app = spawn_app_with(&[
+            ("TTDT_WORKERS", "4"),
+            ("TTDT_DB_POOL_SIZE", "12"),
+            ("TTDT_SCHOOL_NAME", name),
+        ])
+        .await;
         let chief = app.staff("editor_in_chief").await;
         let news = app.category("Tin tức", "news").await;
         let registry = app.category("Văn bản nhà trường", "legal_documents").await;
@@ -202,7 +211,7 @@ impl School {
         }
     }
 
-    async fn create(&self, kind: &str, n: usize) -> (String, String) {
+    pub(crate) async fn create(&self, kind: &str, n: usize) -> (String, String) {
         let r = self
             .app
             .post(
@@ -218,7 +227,7 @@ impl School {
         )
     }
 
-    async fn step(&self, kind: &str, id: &str, etag: &str, action: &str) -> String {
+    pub(crate) async fn step(&self, kind: &str, id: &str, etag: &str, action: &str) -> String {
         let r = self
             .app
             .call_with(
@@ -234,7 +243,7 @@ impl School {
     }
 
     /// Takes a draft (or an edited item) to the public site.
-    async fn publish(&self, kind: &str, id: &str, mut etag: String) -> String {
+    pub(crate) async fn publish(&self, kind: &str, id: &str, mut etag: String) -> String {
         let steps: &[&str] = if kind == "links" {
             &["publish"]
         } else {
@@ -246,7 +255,7 @@ impl School {
         etag
     }
 
-    async fn edit(&self, kind: &str, id: &str, etag: &str, text: &str) -> String {
+    pub(crate) async fn edit(&self, kind: &str, id: &str, etag: &str, text: &str) -> String {
         let field = match kind {
             "articles" => "summary",
             "documents" => "signer",

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use actix_files::NamedFile;
 use actix_multipart::{Field, Multipart};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{
     self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
 };
@@ -31,6 +32,7 @@ use crate::media::images::ImageLimits;
 use crate::media::store::{BlobStore, Spooled};
 use crate::services::AuditContext;
 use crate::services::media::{self, MediaDetail, MediaFields, MediaFilter};
+use crate::services::mirror;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -704,18 +706,31 @@ async fn serve(
     variant: Option<String>,
 ) -> ApiResult<HttpResponse> {
     let staff = actor.0.is_some();
-    let (item, sha256, content_type, public) = state
-        .db(move |conn| {
-            let (item, sha256, content_type) = media::file_of(conn, &id, variant.as_deref())?;
-            let public = media::is_public(conn, &item.id)?;
-            Ok((item, sha256, content_type, public))
-        })
+    let (kind, original_name, sha256, content_type, public) = state
+        .db(
+            move |conn| match media::file_of(conn, &id, variant.as_deref()) {
+                Ok((item, sha256, content_type)) => {
+                    let public = media::is_public(conn, &item.id)?;
+                    Ok((item.kind, item.original_name, sha256, content_type, public))
+                }
+                // Another school's medium, copied by `ttdt mirror`: public, or it would not be here.
+                Err(e) if e.status() == StatusCode::NOT_FOUND => {
+                    match mirror::file_of(conn, &id, variant.as_deref().unwrap_or(""))? {
+                        Some((file, name, kind)) => {
+                            Ok((kind, name, file.sha256, file.content_type, true))
+                        }
+                        None => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            },
+        )
         .await?;
     if !staff && !public {
         return Err(ApiError::not_found());
     }
     let tag = format!("\"{sha256}\"");
-    let kind = MediaKind::parse(&item.kind).unwrap_or(MediaKind::Document);
+    let kind = MediaKind::parse(&kind).unwrap_or(MediaKind::Document);
     let cache = if public {
         PUBLIC_FILE
     } else {
@@ -740,7 +755,7 @@ async fn serve(
             } else {
                 DispositionType::Attachment
             },
-            parameters: filename_params(&item.original_name),
+            parameters: filename_params(&original_name),
         };
         NamedFile::from_file(file, path)
             .map_err(io)?

@@ -17,6 +17,7 @@ pub mod health;
 pub mod links;
 pub mod media;
 pub mod middleware;
+pub mod mirror;
 pub mod pages;
 pub mod people;
 pub mod procedures;
@@ -82,6 +83,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(feedback::configure)
         .configure(media::configure)
         .configure(sync::configure)
+        .configure(mirror::configure)
         .configure(api_keys::configure)
         .configure(webhooks::configure)
         .configure(feeds::configure);
@@ -92,21 +94,27 @@ pub fn page_request(
     cursor: Option<&str>,
     limit: Option<usize>,
 ) -> ApiResult<(Option<String>, usize)> {
-    let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_limit",
-            Text::new(
-                format!("`limit` phải từ 1 đến {MAX_PAGE_SIZE}."),
-                format!("`limit` must be between 1 and {MAX_PAGE_SIZE}."),
-            ),
-        ));
-    }
+    let limit = page_size(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = match cursor.filter(|c| !c.is_empty()) {
         None => None,
         Some(c) => Some(decode_cursor(c).ok_or_else(invalid_cursor)?),
     };
     Ok((after, limit))
+}
+
+/// A page's `limit`: `default` when absent, else 1 ..= `max` or 400 `invalid_limit`.
+pub fn page_size(limit: Option<usize>, default: usize, max: usize) -> ApiResult<usize> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            Text::new(
+                format!("`limit` phải từ 1 đến {max}."),
+                format!("`limit` must be between 1 and {max}."),
+            ),
+        ));
+    }
+    Ok(limit)
 }
 
 pub fn invalid_cursor() -> ApiError {

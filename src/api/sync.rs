@@ -16,7 +16,7 @@ use super::{encode_cursor, utc};
 use crate::auth::extractor::SyncClient;
 use crate::db::DbConnection;
 use crate::db::content::{FeedEntry, PublicItem};
-use crate::db::schema::{public_faqs, public_items};
+use crate::db::schema::public_faqs;
 use crate::domain::category::ContentKind;
 use crate::domain::documents::vietnam_day;
 use crate::error::{ApiError, ApiResult, ProblemDetails, Text};
@@ -78,6 +78,9 @@ pub struct SyncPage {
     /// This page is part of a first full copy (`since` absent): every public item once, then
     /// the feed from the position the copy started at.
     pub snapshot: bool,
+    /// The school this instance serves (`TTDT_SCHOOL_NAME`): how a mirror names its source.
+    #[schema(example = "Trường PTDTBT Tiểu học Mường Mươn")]
+    pub school: String,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -139,7 +142,7 @@ impl Cursor {
 }
 
 /// The kinds asked for, in snapshot order.
-fn kinds_asked(kinds: Option<&str>) -> ApiResult<Vec<&'static str>> {
+pub(super) fn kinds_asked(kinds: Option<&str>) -> ApiResult<Vec<&'static str>> {
     let all = sync::kind_names();
     let Some(list) = kinds.filter(|k| !k.trim().is_empty()) else {
         return Ok(all);
@@ -180,20 +183,11 @@ pub async fn sync_changes(
     query: web::Query<SyncQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_limit",
-            Text::new(
-                format!("`limit` phải từ 1 đến {MAX_LIMIT}."),
-                format!("`limit` must be between 1 and {MAX_LIMIT}."),
-            ),
-        ));
-    }
+    let limit = super::page_size(query.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let kinds = kinds_asked(query.kinds.as_deref())?;
     let cursor = query.since.as_deref().map(Cursor::decode).transpose()?;
     let today = vietnam_day(state.settings.clock.now());
-    let page = state
+    let mut page = state
         .db(move |conn| {
             let cursor = match cursor {
                 Some(c) => c,
@@ -211,6 +205,7 @@ pub async fn sync_changes(
             }
         })
         .await?;
+    page.school = state.settings.school_name.clone();
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -255,7 +250,7 @@ fn feed_page(
                 }
                 _ => None,
             },
-            None => represent(conn, &e.content_type, &e.content_id, today)?,
+            None => represent(conn, &e.content_type, &e.content_id)?,
         };
         changes.push(SyncChange {
             seq: Some(e.seq),
@@ -277,6 +272,7 @@ fn feed_page(
         next_cursor: Cursor::Feed(next).encode(),
         more,
         snapshot: false,
+        school: String::new(),
     })
 }
 
@@ -307,7 +303,7 @@ fn snapshot_page(
             None => sync::public_ids(conn, name, &after, room)?
                 .into_iter()
                 .map(|id| {
-                    let now = represent(conn, name, &id, today)?;
+                    let now = represent(conn, name, &id)?;
                     Ok((id, now))
                 })
                 .collect::<ApiResult<_>>()?,
@@ -344,19 +340,17 @@ fn snapshot_page(
         next_cursor: next.encode(),
         more: true,
         snapshot: true,
+        school: String::new(),
     })
 }
 
 /// An item's public revision and its public representation, serialised.
 type Represented = (i32, Box<RawValue>);
 
-/// What the public sees now of (`kind`, `id`), with its public revision, or `None`.
-fn represent(
-    conn: &mut DbConnection,
-    kind: &str,
-    id: &str,
-    today: NaiveDate,
-) -> ApiResult<Option<Represented>> {
+/// What the public sees now of a published question or a medium (`kind` is `question` or
+/// `media`), with its public revision, or `None`. The content kinds' items are read whole,
+/// a page at a time, and go to `represent_item`.
+fn represent(conn: &mut DbConnection, kind: &str, id: &str) -> ApiResult<Option<Represented>> {
     use diesel::prelude::*;
     match kind {
         QUESTION => {
@@ -388,18 +382,7 @@ fn represent(
                 None => Ok(None),
             }
         }
-        kind => {
-            let item: Option<PublicItem> = public_items::table
-                .find(id)
-                .filter(public_items::kind.eq(kind))
-                .select(PublicItem::as_select())
-                .first(conn)
-                .optional()?;
-            let kind =
-                ContentKind::parse(kind).ok_or_else(|| ApiError::internal("unknown kind"))?;
-            item.map(|item| represent_item(conn, kind, item, today))
-                .transpose()
-        }
+        other => Err(ApiError::internal(format!("{other} is a content kind"))),
     }
 }
 

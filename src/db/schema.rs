@@ -571,3 +571,48 @@ diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(webhooks, webhook_deliveries, webhook_attempts);
+
+diesel::table! {
+    mirror_sources (id) {
+        id -> Text,
+        url -> Text,
+        name -> Text,
+        sync_cursor -> Nullable<Text>,
+        caught_up -> Bool,
+        last_ok_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        failures -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mirrored_items (source_id, kind, item_id) {
+        source_id -> Text,
+        kind -> Text,
+        item_id -> Text,
+        revision -> Integer,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        published_at -> Timestamp,
+        search_title -> Text,
+        search_text -> Text,
+        item -> Text,
+    }
+}
+
+diesel::table! {
+    mirrored_files (source_id, media_id, variant) {
+        source_id -> Text,
+        media_id -> Text,
+        variant -> Text,
+        sha256 -> Text,
+        content_type -> Text,
+    }
+}
+
+diesel::joinable!(mirrored_items -> mirror_sources (source_id));
+diesel::joinable!(mirrored_files -> mirror_sources (source_id));
+
+diesel::allow_tables_to_appear_in_same_query!(mirror_sources, mirrored_items, mirrored_files);

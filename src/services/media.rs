@@ -390,7 +390,12 @@ pub fn record_uses(
         .filter(media_uses::content_type.eq(content_type))
         .filter(media_uses::content_id.eq(content_id))
         .filter(media_uses::public.eq(public));
-    let before: Vec<String> = mine.select(media_uses::media_id).load(conn)?;
+    // Only the public uses decide what the public may read (and what the feed says).
+    let before: Vec<String> = if public {
+        mine.select(media_uses::media_id).load(conn)?
+    } else {
+        Vec::new()
+    };
     diesel::delete(mine).execute(conn)?;
     let known: Vec<String> = media::table
         .filter(media::id.eq_any(ids))
@@ -476,7 +481,7 @@ pub fn require_alt_text(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()
     .with_media_ids(missing))
 }
 
-/// Removes stored files no item or variant refers to, last used longer than `min_age` ago (so
+/// Removes stored files no item, variant or mirrored medium refers to, last used longer than `min_age` ago (so
 /// an upload in flight, which marks its file as used, is never swept), and temporaries left by
 /// interrupted uploads. Returns how many.
 pub fn sweep(
@@ -501,7 +506,7 @@ pub fn sweep(
             .filter(media_variants::sha256.eq(&sha256))
             .count()
             .get_result(conn)?;
-        if refs + variant_refs == 0 {
+        if refs + variant_refs == 0 && !super::mirror::keeps(conn, &sha256)? {
             store.delete(&sha256).map_err(io)?;
             removed += 1;
         }

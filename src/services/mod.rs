@@ -14,6 +14,7 @@ pub mod feedback;
 pub mod kinds;
 pub mod links;
 pub mod media;
+pub mod mirror;
 pub mod outbox;
 pub mod pages;
 pub mod people;
