@@ -154,7 +154,7 @@ impl Follower {
         let mut source = self
             .db(move |c| store::by_url(c, &url))
             .await
-            .map_err(|e| self.named(e))?;
+            .map_err(|e| self.named(said(&e)))?;
         let mut progress = Progress {
             started: Instant::now(),
             items: 0,
@@ -212,7 +212,7 @@ impl Follower {
                 let (url, school) = (self.url.clone(), page.school.clone());
                 self.db(move |c| store::register(c, &url, &school))
                     .await
-                    .map_err(|e| Failure::Retry(e, None))?
+                    .map_err(|e| Failure::Retry(said(&e), None))?
             }
         };
         let source = source.insert(known);
@@ -225,7 +225,12 @@ impl Follower {
         let finished = source.caught_up || caught_up;
         self.db(move |c| store::apply_page(c, &id, read_at.as_deref(), changes, &next, finished))
             .await
-            .map_err(Failure::Stop)?;
+            .map_err(|e| match e.status() {
+                // Another mirror moved the cursor: retrying would interleave its pages.
+                actix_web::http::StatusCode::CONFLICT => Failure::Stop(said(&e)),
+                // The database away or full: the page is read again later.
+                _ => Failure::Retry(said(&e), None),
+            })?;
         source.sync_cursor = Some(page.next_cursor);
         source.caught_up = finished;
         progress.items += n;
@@ -403,14 +408,14 @@ impl Follower {
     async fn db<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut DbConnection) -> crate::error::ApiResult<T> + Send + 'static,
-    ) -> Result<T, String> {
+    ) -> crate::error::ApiResult<T> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
-            work(&mut conn).map_err(|e| format!("{}: {e}", e.problem(Lang::En).detail))
+            work(&mut conn)
         })
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(crate::error::ApiError::internal)?
     }
 
     fn label(&self, source: &Option<MirrorSource>) -> String {
@@ -422,6 +427,11 @@ impl Follower {
     fn named(&self, why: String) -> String {
         format!("{}: {why}", self.url)
     }
+}
+
+/// An error of this database, in a line.
+fn said(e: &crate::error::ApiError) -> String {
+    format!("{} ({e})", e.problem(Lang::En).detail)
 }
 
 fn unreachable(e: &reqwest::Error) -> String {

@@ -253,6 +253,32 @@ async fn the_district_mirrors_two_schools_exactly_and_resumes_after_a_kill() {
         .get("/api/v1/mirror/items?kind=document,link&limit=100", None)
         .await;
     assert_eq!(r.body["items"].as_array().unwrap().len(), 8);
+    let r = district
+        .get(
+            "/api/v1/mirror/items?q=so&kind=document,link&limit=100",
+            None,
+        )
+        .await;
+    let hits = r.body["items"].as_array().unwrap();
+    assert_eq!(hits.len(), 8, "{}", r.text);
+    assert!(hits.iter().all(|h| h["kind"] != "article"), "{}", r.text);
+    let r = district
+        .get("/api/v1/mirror/items?q=so&limit=3", None)
+        .await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 3);
+    let next = r.body["next_cursor"].as_str().unwrap();
+    let r = district
+        .get(
+            &format!("/api/v1/mirror/items?q=so&limit=100&cursor={next}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.body["items"].as_array().unwrap().len(),
+        16 - 3,
+        "{}",
+        r.text
+    );
 
     // Changes at the schools: withdrawn, edited and republished; the next pull converges,
     // and what was withdrawn is gone from the district, file and all.
@@ -361,6 +387,24 @@ async fn the_mirror_waits_out_a_school_that_does_not_answer_and_stops_on_a_refus
     );
     let r = district.get("/api/v1/mirror/schools", None).await;
     assert_eq!(r.body["items"][0]["state"], "current");
+
+    // A second mirror of the same school, holding a cursor the first has moved past, cannot
+    // store its page: the pages of two followers never interleave.
+    {
+        use ttdt::services::mirror::{Incoming, apply_page, by_url};
+        let mut conn = district.pool.get().unwrap();
+        let source = by_url(&mut conn, &sources[0].0).unwrap().unwrap();
+        let stale = Some("djE6ZjE");
+        let gone = vec![Incoming::Delete {
+            kind: "article".to_owned(),
+            id: "x".to_owned(),
+        }];
+        let err = apply_page(&mut conn, &source.id, stale, gone, "djE6ZjI", true).unwrap_err();
+        assert_eq!(err.status().as_u16(), 409);
+        assert_eq!(err.code(), "mirror_moved");
+        let after = by_url(&mut conn, &sources[0].0).unwrap().unwrap();
+        assert_eq!(after.sync_cursor, source.sync_cursor);
+    }
 
     // A revoked key stops the mirror with the school's reason, not a retry loop.
     let keys = school

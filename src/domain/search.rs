@@ -41,6 +41,11 @@ pub fn category_word(category_id: &str) -> String {
     format!("{SCOPE_PREFIX}c{}", category_id.replace('-', ""))
 }
 
+/// The index word of a mirrored school (`services::mirror`; ids are slugs, the dashes go).
+pub fn school_word(school_id: &str) -> String {
+    format!("{SCOPE_PREFIX}s{}", school_id.replace('-', ""))
+}
+
 /// The folded words of a text, in order. The text is composed (NFC) first, so decomposed
 /// input (some input methods send a letter and its marks separately) gives the same words;
 /// marks left over that compose with nothing are dropped.

@@ -6,9 +6,8 @@
 //! it (title, summary, date, search words) are read out of that answer for lists and search.
 
 use chrono::NaiveDateTime;
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer};
+use diesel::sql_types::{BigInt, Text};
 use serde_json::Value;
 
 use super::Page;
@@ -31,7 +30,7 @@ pub struct MirrorSource {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = mirrored_items)]
 pub struct MirroredItem {
     pub source_id: String,
@@ -271,7 +270,13 @@ fn row_of(
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
         .map(|t| t.naive_utc())
         .unwrap_or(at);
-    let mut words = String::new();
+    // The school's and the kind's words first: a search narrowed to them asks for them
+    // beside the query's, and the index intersects the two.
+    let mut words = format!(
+        "{} {}",
+        search::school_word(source_id),
+        search::kind_word(&kind)
+    );
     words_of(&value, None, &mut words);
     Ok(MirroredItem {
         source_id: source_id.to_owned(),
@@ -393,9 +398,10 @@ pub fn list(
     }))
 }
 
-/// Items of every school (or of `scope`'s) holding every word of `q`, those with more of the
-/// words in their title first, then newest first; the same words and order as the site's own
-/// search (`domain::search`), on both backends alike. A page of `limit` after `offset`.
+/// Items of every school (or of `scope`'s) holding every word of `q`, ranked by the site's own
+/// search rules (`services::public::search`): among the most recent matches, those with more
+/// of the words in their title first, then the newest; the same words, so the same results,
+/// on both backends. A page of `limit` after `offset`; also the query's words, for snippets.
 pub fn search(
     conn: &mut DbConnection,
     q: &str,
@@ -405,40 +411,73 @@ pub fn search(
 ) -> ApiResult<(Page<MirroredItem>, Vec<String>)> {
     let terms = search::query_terms(q);
     if terms.is_empty() {
-        return Ok((
-            Page {
-                items: Vec::new(),
-                next_after: None,
-            },
-            terms,
-        ));
+        let none = Page {
+            items: Vec::new(),
+            next_after: None,
+        };
+        return Ok((none, terms));
     }
-    let mut query = scoped(scope);
-    // Words are letters and digits only (domain::search): safe inside LIKE patterns.
-    for t in &terms {
-        query = query.filter(sql::<Bool>(&format!(
-            "(' ' || search_text || ' ') LIKE '% {t} %'"
-        )));
-    }
+    // Words are letters and digits only (domain::search): safe inside quotes and patterns.
+    let mut all: Vec<String> = terms.clone();
+    all.extend(scope.school.as_deref().map(search::school_word));
+    let kinds: Vec<String> = scope.kinds.iter().map(|k| search::kind_word(k)).collect();
     let score = terms
         .iter()
-        .map(|t| format!("CASE WHEN (' ' || search_title || ' ') LIKE '% {t} %' THEN 1 ELSE 0 END"))
+        .map(|t| {
+            format!("CASE WHEN (' ' || m.search_title || ' ') LIKE '% {t} %' THEN 1 ELSE 0 END")
+        })
         .collect::<Vec<_>>()
         .join(" + ");
-    let rows = query
-        .order((
-            sql::<Integer>(&format!("({score})")).desc(),
-            mirrored_items::published_at.desc(),
-            mirrored_items::source_id.desc(),
-            mirrored_items::item_id.desc(),
-        ))
-        .limit(limit as i64 + 1)
-        .offset(offset)
-        .load(conn)?;
+    let rank = |window: &str, on: &str| {
+        format!(
+            "SELECT {ITEM_COLUMNS} FROM ({window}) w JOIN mirrored_items m ON {on} \
+             ORDER BY ({score}) DESC, m.published_at DESC, m.source_id DESC, m.item_id DESC"
+        )
+    };
+    let fetch = limit as i64 + 1;
+    let ranked = crate::services::public::RANKED_MATCHES;
+    let rows: Vec<MirroredItem> = match conn {
+        DbConnection::Sqlite(c) => {
+            let mut matcher: Vec<String> = all.iter().map(|w| format!("\"{w}\"")).collect();
+            if !kinds.is_empty() {
+                let any: Vec<String> = kinds.iter().map(|w| format!("\"{w}\"")).collect();
+                matcher.push(format!("({})", any.join(" OR ")));
+            }
+            let window = format!(
+                "SELECT rowid AS r FROM mirrored_items_fts WHERE mirrored_items_fts MATCH ?1 \
+                 ORDER BY rowid DESC LIMIT {ranked}"
+            );
+            let sql = format!("{} LIMIT ?2 OFFSET ?3", rank(&window, "m.search_seq = w.r"));
+            diesel::sql_query(sql)
+                .bind::<Text, _>(matcher.join(" AND "))
+                .bind::<BigInt, _>(fetch)
+                .bind::<BigInt, _>(offset)
+                .load(c)?
+        }
+        DbConnection::Postgres(c) => {
+            let mut query = all.join(" & ");
+            if !kinds.is_empty() {
+                query.push_str(&format!(" & ({})", kinds.join(" | ")));
+            }
+            let window = format!(
+                "SELECT search_seq AS s FROM mirrored_items \
+                 WHERE search_tsv @@ to_tsquery('simple', $1) ORDER BY search_seq DESC LIMIT {ranked}"
+            );
+            let sql = format!("{} LIMIT $2 OFFSET $3", rank(&window, "m.search_seq = w.s"));
+            diesel::sql_query(sql)
+                .bind::<Text, _>(query)
+                .bind::<BigInt, _>(fetch)
+                .bind::<BigInt, _>(offset)
+                .load(c)?
+        }
+    };
     let end = offset + limit as i64;
     let page = Page::from_rows(rows, limit, |_: &MirroredItem| end.to_string());
     Ok((page, terms))
 }
+
+const ITEM_COLUMNS: &str = "m.source_id, m.kind, m.item_id, m.revision, m.slug, m.title, \
+     m.summary, m.published_at, m.search_title, m.search_text, m.item";
 
 type Boxed = mirrored_items::BoxedQuery<
     'static,

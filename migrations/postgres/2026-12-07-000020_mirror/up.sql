@@ -17,6 +17,8 @@ CREATE TABLE mirror_sources (
 );
 
 -- One public item of a source, exactly as the source's public endpoint answers it.
+-- `search_seq` is the order rows were stored: search ranks the most recent matches, as the
+-- site's own search does.
 CREATE TABLE mirrored_items (
     source_id TEXT NOT NULL REFERENCES mirror_sources (id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
@@ -27,13 +29,17 @@ CREATE TABLE mirrored_items (
     summary TEXT NOT NULL,
     -- When the source published it (or last changed it, for kinds without a date).
     published_at TIMESTAMP NOT NULL,
-    -- Words of the title and of all the item's text (domain::search), for the search.
+    -- Folded words (domain::search) of the title, and of the school, the kind and all the
+    -- item's text, for the search.
     search_title TEXT NOT NULL,
     search_text TEXT NOT NULL,
     item TEXT NOT NULL,
+    search_seq BIGSERIAL,
+    search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
     PRIMARY KEY (source_id, kind, item_id)
 );
 CREATE INDEX mirrored_items_newest ON mirrored_items (published_at, source_id, kind, item_id);
+CREATE INDEX mirrored_items_search ON mirrored_items USING GIN (search_tsv);
 
 -- A mirrored medium's stored bytes (`variant` '' is the file itself), by the media id the
 -- source's content links to.

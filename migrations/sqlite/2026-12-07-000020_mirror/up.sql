@@ -17,7 +17,10 @@ CREATE TABLE mirror_sources (
 );
 
 -- One public item of a source, exactly as the source's public endpoint answers it.
+-- `search_seq` (the rowid, kept by VACUUM because it is named) is the order rows were stored:
+-- search ranks the most recent matches, as the site's own search does.
 CREATE TABLE mirrored_items (
+    search_seq INTEGER PRIMARY KEY,
     source_id TEXT NOT NULL REFERENCES mirror_sources (id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
     item_id TEXT NOT NULL,
@@ -27,13 +30,32 @@ CREATE TABLE mirrored_items (
     summary TEXT NOT NULL,
     -- When the source published it (or last changed it, for kinds without a date).
     published_at TIMESTAMP NOT NULL,
-    -- Words of the title and of all the item's text (domain::search), for the search.
+    -- Folded words (domain::search) of the title, and of the school, the kind and all the
+    -- item's text, for the search.
     search_title TEXT NOT NULL,
     search_text TEXT NOT NULL,
     item TEXT NOT NULL,
-    PRIMARY KEY (source_id, kind, item_id)
+    UNIQUE (source_id, kind, item_id)
 );
 CREATE INDEX mirrored_items_newest ON mirrored_items (published_at, source_id, kind, item_id);
+
+-- Full-text search over the folded words, kept in step by triggers.
+CREATE VIRTUAL TABLE mirrored_items_fts USING fts5(
+    search_text, content = 'mirrored_items', content_rowid = 'search_seq',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER mirrored_items_ai AFTER INSERT ON mirrored_items BEGIN
+    INSERT INTO mirrored_items_fts (rowid, search_text) VALUES (new.search_seq, new.search_text);
+END;
+CREATE TRIGGER mirrored_items_ad AFTER DELETE ON mirrored_items BEGIN
+    INSERT INTO mirrored_items_fts (mirrored_items_fts, rowid, search_text)
+        VALUES ('delete', old.search_seq, old.search_text);
+END;
+CREATE TRIGGER mirrored_items_au AFTER UPDATE ON mirrored_items BEGIN
+    INSERT INTO mirrored_items_fts (mirrored_items_fts, rowid, search_text)
+        VALUES ('delete', old.search_seq, old.search_text);
+    INSERT INTO mirrored_items_fts (rowid, search_text) VALUES (new.search_seq, new.search_text);
+END;
 
 -- A mirrored medium's stored bytes (`variant` '' is the file itself), by the media id the
 -- source's content links to.
