@@ -87,7 +87,7 @@ pub struct MirrorEntry {
     pub id: String,
     /// Its slug at its school (empty for kinds without one).
     pub slug: String,
-    /// Its title (a person's name, a question, a file's name).
+    /// Its title (a question's subject, a medium's file name).
     pub title: String,
     /// Its summary or description, where the kind has one.
     pub summary: String,

@@ -240,7 +240,7 @@ pub fn record_failure(conn: &mut DbConnection, source_id: &str, error: &str) -> 
 }
 
 /// The columns read out of an item's public answer. Kinds name their heading differently
-/// (`title`, a person's `name`, a question's `question`, a medium's `original_name`); the
+/// (`title`, a question's `subject`, a medium's `original_name`); the
 /// date is `published_at` where the kind has one.
 fn row_of(
     source_id: &str,
@@ -263,7 +263,7 @@ fn row_of(
             .unwrap_or_default()
             .to_owned()
     };
-    let title = text(&["title", "name", "question", "original_name"]);
+    let title = text(&["title", "name", "subject", "question", "original_name"]);
     let published_at = value
         .get("published_at")
         .and_then(Value::as_str)
@@ -553,4 +553,59 @@ pub fn keeps(conn: &mut DbConnection, sha256: &str) -> ApiResult<bool> {
         .count()
         .get_result(conn)?;
     Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_items_columns_come_from_its_public_answer() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+            .unwrap()
+            .and_hms_opt(1, 0, 0)
+            .unwrap();
+        let article = r#"{"id": "a1", "slug": "khai-giang", "title": "Khai giảng năm học mới",
+            "summary": "Lễ khai giảng", "body": "<p>Học sinh <b>Mường Mươn</b> dự lễ</p>",
+            "cover_url": "/api/v1/media/m1/file", "category_id": "c1",
+            "published_at": "2026-09-05T01:30:00Z", "tags": ["lễ hội"]}"#;
+        let row = row_of(
+            "th-muong-muon",
+            "article".into(),
+            "a1".into(),
+            3,
+            at,
+            article.into(),
+        )
+        .unwrap();
+        assert_eq!(row.title, "Khai giảng năm học mới");
+        assert_eq!(row.summary, "Lễ khai giảng");
+        assert_eq!(row.slug, "khai-giang");
+        assert_eq!(row.search_title, "khai giang nam hoc moi");
+        assert_eq!(row.published_at.to_string(), "2026-09-05 01:30:00");
+        let words: Vec<&str> = row.search_text.split(' ').collect();
+        assert_eq!(
+            words[..2],
+            [
+                search::school_word("th-muong-muon"),
+                search::kind_word("article")
+            ]
+        );
+        for word in ["hoc", "sinh", "muong", "muon", "le", "hoi"] {
+            assert!(words.contains(&word), "{word} in {words:?}");
+        }
+        for not_prose in ["a1", "api", "media", "m1", "c1", "p", "b", "2026"] {
+            assert!(!words.contains(&not_prose), "{not_prose} in {words:?}");
+        }
+
+        // A question is headed by its subject; a kind without a date takes the entry's.
+        let question = r#"{"id": "q1", "subject": "Hồ sơ nhập học", "question": "Cần gì?",
+            "answer": "Giấy khai sinh"}"#;
+        let row = row_of("s", "question".into(), "q1".into(), 1, at, question.into()).unwrap();
+        assert_eq!(
+            (row.title.as_str(), row.summary.as_str()),
+            ("Hồ sơ nhập học", "Giấy khai sinh")
+        );
+        assert_eq!(row.published_at, at);
+    }
 }
