@@ -42,6 +42,19 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A turn to search (`search_permits`), waited for in arrival order; `None` when
+    /// `searching` is false (a plain list waits for nobody).
+    pub async fn search_turn(
+        &self,
+        searching: bool,
+    ) -> crate::error::ApiResult<Option<tokio::sync::SemaphorePermit<'_>>> {
+        if !searching {
+            return Ok(None);
+        }
+        let permit = self.search_permits.acquire().await;
+        Ok(Some(permit.map_err(crate::error::ApiError::internal)?))
+    }
+
     /// Runs one unit of database work on the blocking pool with a pooled connection. A pool
     /// that cannot hand out a connection in time becomes 503, and so, at once, does a database
     /// known to be down or not ready yet.

@@ -182,16 +182,7 @@ pub async fn list_items(
         kinds,
     };
     let q = query.q.filter(|t| !t.trim().is_empty());
-    let _permit = match q {
-        Some(_) => Some(
-            state
-                .search_permits
-                .acquire()
-                .await
-                .map_err(ApiError::internal)?,
-        ),
-        None => None,
-    };
+    let _permit = state.search_turn(q.is_some()).await?;
     let body = state
         .db(move |conn| {
             let schools = school_refs(conn)?;

@@ -12,7 +12,7 @@ use super::{encode_cursor, page_request};
 use crate::db::DbConnection;
 use crate::db::content::{PublicCard, PublicItem};
 use crate::domain::category::ContentKind;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::services::public::{self as projection, SearchScope};
 use crate::services::{Lookup, Page};
 use crate::state::AppState;
@@ -68,16 +68,7 @@ where
         }
     }
     let search = listing.q.filter(|t| !t.trim().is_empty());
-    let _permit = match search {
-        Some(_) => Some(
-            state
-                .search_permits
-                .acquire()
-                .await
-                .map_err(ApiError::internal)?,
-        ),
-        None => None,
-    };
+    let _permit = state.search_turn(search.is_some()).await?;
     let category = listing.category;
     let body = state
         .db(move |conn| {

@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{encode_cursor, page_request, utc};
 use crate::domain::category::ContentKind;
-use crate::error::{ApiError, ApiResult, ProblemDetails};
+use crate::error::{ApiResult, ProblemDetails};
 use crate::services::public::{self, SearchHit, SearchScope};
 use crate::state::AppState;
 
@@ -94,11 +94,7 @@ pub async fn search(
     }
     super::check_query_text("q", &text)?;
     let offset = super::search_offset(after.as_deref())?;
-    let _permit = state
-        .search_permits
-        .acquire()
-        .await
-        .map_err(ApiError::internal)?;
+    let _permit = state.search_turn(true).await?;
     let kind = query.kind.map(ContentKind::as_str);
     let page = state
         .db(move |conn| {
