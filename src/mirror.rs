@@ -111,6 +111,8 @@ struct FeedPage {
     next_cursor: String,
     more: bool,
     snapshot: bool,
+    /// Absent from instances older than the mirror: the school is then named by its host.
+    #[serde(default)]
     school: String,
 }
 
@@ -205,7 +207,13 @@ impl Follower {
         progress: &mut Progress,
     ) -> Result<bool, Failure> {
         let read_at = source.as_ref().and_then(|s| s.sync_cursor.clone());
-        let page = self.read_page(read_at.as_deref()).await?;
+        let mut page = self.read_page(read_at.as_deref()).await?;
+        if page.school.trim().is_empty() {
+            page.school = reqwest::Url::parse(&self.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_else(|| self.url.clone());
+        }
         let known = match source.take() {
             Some(s) if s.name == page.school => s,
             _ => {
