@@ -38,6 +38,9 @@ CREATE TABLE mirrored_items (
     UNIQUE (source_id, kind, item_id)
 );
 CREATE INDEX mirrored_items_newest ON mirrored_items (published_at, source_id, kind, item_id);
+-- One school's, one kind's newest (the lists' order, with the filtered column first).
+CREATE INDEX mirrored_items_by_school ON mirrored_items (source_id, published_at, kind, item_id);
+CREATE INDEX mirrored_items_by_kind ON mirrored_items (kind, published_at, source_id, item_id);
 
 -- Full-text search over the folded words, kept in step by triggers.
 CREATE VIRTUAL TABLE mirrored_items_fts USING fts5(
