@@ -229,6 +229,20 @@ async fn the_district_mirrors_two_schools_exactly_and_resumes_after_a_kill() {
             hits[0]
         );
     }
+    // A link has only its title to show: its snippet is that, not empty parts joined.
+    let r = district
+        .get("/api/v1/mirror/items?q=truong so&kind=link", None)
+        .await;
+    let hits = r.body["items"].as_array().unwrap();
+    assert_eq!(hits.len(), 4, "{}", r.text);
+    for h in hits {
+        let snippet = h["snippet"].as_str().unwrap();
+        assert!(
+            snippet.starts_with("<mark>Trường</mark> <mark>số</mark>"),
+            "{snippet}"
+        );
+        assert!(!snippet.contains(" — "), "{snippet}");
+    }
     let r = district
         .get(
             &format!("/api/v1/mirror/items?q=số 103&school={id_b}"),

@@ -237,7 +237,14 @@ fn entry(row: MirroredItem, schools: &[SchoolRef], terms: Option<&Vec<String>>) 
             .and_then(|v| v.get("body").and_then(|b| b.as_str()).map(str::to_owned))
             .map(|b| crate::domain::html::text_of(&b))
             .unwrap_or_default();
-        let text = format!("{}\n{}\n{body}", row.title, row.summary);
+        // The parts a snippet is cut from, one a line; an empty one would show as " —  — ".
+        let parts = [row.title.as_str(), row.summary.as_str(), body.as_str()];
+        let text = parts
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n");
         search::snippet(text.chars(), terms)
     });
     MirrorEntry {
