@@ -214,16 +214,19 @@ impl Follower {
                 .and_then(|u| u.host_str().map(str::to_owned))
                 .unwrap_or_else(|| self.url.clone());
         }
-        let known = match source.take() {
+        // Registered on the first page, renamed when the school is; a failure here leaves
+        // the source (and its cursor) as it was for the retry.
+        let source = match source {
             Some(s) if s.name == page.school => s,
             _ => {
                 let (url, school) = (self.url.clone(), page.school.clone());
-                self.db(move |c| store::register(c, &url, &school))
+                let registered = self
+                    .db(move |c| store::register(c, &url, &school))
                     .await
-                    .map_err(|e| Failure::Retry(said(&e), None))?
+                    .map_err(|e| Failure::Retry(said(&e), None))?;
+                source.insert(registered)
             }
         };
-        let source = source.insert(known);
         let mut changes = Vec::with_capacity(page.changes.len());
         for change in page.changes {
             changes.push(self.incoming(&source.id, change).await?);

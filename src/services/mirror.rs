@@ -225,18 +225,15 @@ fn remove(conn: &mut DbConnection, source_id: &str, kind: &str, id: &str) -> Api
     Ok(())
 }
 
-/// Notes a failed pull (shown in the list of schools); returns the run of failures so far.
-pub fn record_failure(conn: &mut DbConnection, source_id: &str, error: &str) -> ApiResult<i32> {
+/// Notes a failed pull (shown in the list of schools as `failing`).
+pub fn record_failure(conn: &mut DbConnection, source_id: &str, error: &str) -> ApiResult<()> {
     diesel::update(mirror_sources::table.find(source_id))
         .set((
             mirror_sources::last_error.eq(error),
             mirror_sources::failures.eq(mirror_sources::failures + 1),
         ))
         .execute(conn)?;
-    Ok(mirror_sources::table
-        .find(source_id)
-        .select(mirror_sources::failures)
-        .first(conn)?)
+    Ok(())
 }
 
 /// The columns read out of an item's public answer. Kinds name their heading differently
